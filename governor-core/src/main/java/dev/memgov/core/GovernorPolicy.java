@@ -1,0 +1,581 @@
+package dev.memgov.core;
+
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.function.Function;
+
+/**
+ * The policy in force: thresholds, hysteresis, timing of ticks, settling, cooldowns and restore,
+ * and which JVM actions are allowed.
+ *
+ * <p>Build one with {@link #builder()}, or read one from properties ({@code memgov.*} keys) or
+ * environment variables ({@code MEMGOV_*}). Each setter checks its own value; {@link
+ * Builder#build()} checks the combination. A bad value is rejected with a message naming the key,
+ * the rule and the value, for example {@code "warningPercent must be between 1 and 99, but was
+ * 120"}.
+ *
+ * <p>This class is immutable and thread-safe.
+ */
+public final class GovernorPolicy {
+
+  private final int warningPercent;
+  private final int criticalPercent;
+  private final int emergencyPercent;
+  private final int hysteresisPoints;
+  private final Duration tickInterval;
+  private final Duration settleWindow;
+  private final Duration calmWindow;
+  private final Map<CleanupLevel, Duration> cooldowns;
+  private final int restoreStepPercent;
+  private final long rssLimitBytes;
+  private final Duration gcOverheadWindow;
+  private final int historySize;
+  private final int leakGcCount;
+  private final boolean gcTriggerEnabled;
+  private final boolean timerTriggerEnabled;
+  private final boolean systemGcEnabled;
+  private final boolean nativeTrimEnabled;
+  private final Duration idleUncommitInterval;
+
+  private GovernorPolicy(Builder b) {
+    this.warningPercent = b.warningPercent;
+    this.criticalPercent = b.criticalPercent;
+    this.emergencyPercent = b.emergencyPercent;
+    this.hysteresisPoints = b.hysteresisPoints;
+    this.tickInterval = b.tickInterval;
+    this.settleWindow = b.settleWindow;
+    this.calmWindow = b.calmWindow;
+    this.cooldowns = Map.copyOf(b.cooldowns);
+    this.restoreStepPercent = b.restoreStepPercent;
+    this.rssLimitBytes = b.rssLimitBytes;
+    this.gcOverheadWindow = b.gcOverheadWindow;
+    this.historySize = b.historySize;
+    this.leakGcCount = b.leakGcCount;
+    this.gcTriggerEnabled = b.gcTriggerEnabled;
+    this.timerTriggerEnabled = b.timerTriggerEnabled;
+    this.systemGcEnabled = b.systemGcEnabled;
+    this.nativeTrimEnabled = b.nativeTrimEnabled;
+    this.idleUncommitInterval = b.idleUncommitInterval;
+  }
+
+  /** The defaults: 70 / 85 / 92 %, 5 points of hysteresis, a 1 s tick. */
+  public static GovernorPolicy defaults() {
+    return builder().build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder that starts from this policy's values. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.warningPercent = warningPercent;
+    b.criticalPercent = criticalPercent;
+    b.emergencyPercent = emergencyPercent;
+    b.hysteresisPoints = hysteresisPoints;
+    b.tickInterval = tickInterval;
+    b.settleWindow = settleWindow;
+    b.calmWindow = calmWindow;
+    b.cooldowns.putAll(cooldowns);
+    b.restoreStepPercent = restoreStepPercent;
+    b.rssLimitBytes = rssLimitBytes;
+    b.gcOverheadWindow = gcOverheadWindow;
+    b.historySize = historySize;
+    b.leakGcCount = leakGcCount;
+    b.gcTriggerEnabled = gcTriggerEnabled;
+    b.timerTriggerEnabled = timerTriggerEnabled;
+    b.systemGcEnabled = systemGcEnabled;
+    b.nativeTrimEnabled = nativeTrimEnabled;
+    b.idleUncommitInterval = idleUncommitInterval;
+    return b;
+  }
+
+  /**
+   * Reads a policy from properties with {@code memgov.} keys (see {@link Key}); absent keys keep
+   * their defaults.
+   *
+   * @throws IllegalArgumentException naming the key, the rule and the value of the first bad entry
+   */
+  public static GovernorPolicy fromProperties(Properties properties) {
+    Objects.requireNonNull(properties, "properties");
+    return read(key -> properties.getProperty(key.property()), Key::property);
+  }
+
+  /**
+   * Reads a policy from environment variables with {@code MEMGOV_} names (see {@link Key});
+   * absent variables keep their defaults. Pass {@code System.getenv()} for the real environment.
+   *
+   * @throws IllegalArgumentException naming the variable, the rule and the value of the first bad one
+   */
+  public static GovernorPolicy fromEnvironment(Map<String, String> environment) {
+    Objects.requireNonNull(environment, "environment");
+    return read(key -> environment.get(key.env()), Key::env);
+  }
+
+  private static GovernorPolicy read(Function<Key, String> source, Function<Key, String> nameOf) {
+    Builder b = builder();
+    for (Key key : Key.values()) {
+      String raw = source.apply(key);
+      if (raw == null || raw.isBlank()) {
+        continue;
+      }
+      try {
+        key.apply(b, raw.trim());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(nameOf.apply(key) + ": " + e.getMessage(), e);
+      }
+    }
+    return b.build();
+  }
+
+  public int warningPercent() {
+    return warningPercent;
+  }
+
+  public int criticalPercent() {
+    return criticalPercent;
+  }
+
+  public int emergencyPercent() {
+    return emergencyPercent;
+  }
+
+  /** Points below a level's threshold the governing figure must fall before the level is left. */
+  public int hysteresisPoints() {
+    return hysteresisPoints;
+  }
+
+  /** The threshold of a level as a fraction (0.70 for the default WARNING); 0 for NORMAL. */
+  public double threshold(PressureLevel level) {
+    switch (level) {
+      case WARNING:
+        return warningPercent / 100.0;
+      case CRITICAL:
+        return criticalPercent / 100.0;
+      case EMERGENCY:
+        return emergencyPercent / 100.0;
+      default:
+        return 0.0;
+    }
+  }
+
+  /** Hysteresis as a fraction (0.05 by default). */
+  public double hysteresis() {
+    return hysteresisPoints / 100.0;
+  }
+
+  /** How often the timer trigger ticks. */
+  public Duration tickInterval() {
+    return tickInterval;
+  }
+
+  /** How long a cleanup has to bring pressure under its threshold before the next tick escalates. */
+  public Duration settleWindow() {
+    return settleWindow;
+  }
+
+  /** How long the figure must stay below WARNING minus hysteresis before budgets grow back. */
+  public Duration calmWindow() {
+    return calmWindow;
+  }
+
+  /** The minimum time between two cleanups at this level (a manual {@code force} overrides it). */
+  public Duration cooldown(CleanupLevel level) {
+    return cooldowns.get(level);
+  }
+
+  /** Each restore step grows a budget by this share of its configured value, 1-100. */
+  public int restoreStepPercent() {
+    return restoreStepPercent;
+  }
+
+  /** The configured RSS limit for the process in bytes, or -1 when none is set. */
+  public long rssLimitBytes() {
+    return rssLimitBytes;
+  }
+
+  /** The window over which GC overhead is measured. */
+  public Duration gcOverheadWindow() {
+    return gcOverheadWindow;
+  }
+
+  /** How many snapshots and level changes the history ring keeps. */
+  public int historySize() {
+    return historySize;
+  }
+
+  /** A leak is suspected when the live set rose across this many consecutive GCs. */
+  public int leakGcCount() {
+    return leakGcCount;
+  }
+
+  /** Whether a GC notification triggers a tick. */
+  public boolean gcTriggerEnabled() {
+    return gcTriggerEnabled;
+  }
+
+  /** Whether the periodic timer triggers ticks. */
+  public boolean timerTriggerEnabled() {
+    return timerTriggerEnabled;
+  }
+
+  /** Whether aggressive and emergency cleanups may request a GC. */
+  public boolean systemGcEnabled() {
+    return systemGcEnabled;
+  }
+
+  /** Whether aggressive and emergency cleanups may trim the native heap (where the JVM can). */
+  public boolean nativeTrimEnabled() {
+    return nativeTrimEnabled;
+  }
+
+  /**
+   * The periodic-GC interval set so an idle JVM returns committed heap to the OS
+   * ({@code G1PeriodicGCInterval}), or {@link Duration#ZERO} to leave the JVM's setting alone.
+   */
+  public Duration idleUncommitInterval() {
+    return idleUncommitInterval;
+  }
+
+  /** Every setting by its property key, in a stable order, for status views and logs. */
+  public Map<String, Object> asMap() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (Key key : Key.values()) {
+      m.put(key.camel(), key.read(this));
+    }
+    return m;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof GovernorPolicy && asMap().equals(((GovernorPolicy) o).asMap());
+  }
+
+  @Override
+  public int hashCode() {
+    return asMap().hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return "GovernorPolicy" + asMap();
+  }
+
+  /**
+   * The configuration keys. Property names are {@code memgov.} plus the kebab-case name,
+   * environment variables {@code MEMGOV_} plus the upper snake-case name. Durations accept
+   * ISO-8601 ({@code PT5S}) or a number with a unit ({@code 500ms}, {@code 5s}, {@code 2m}); sizes
+   * accept bytes or a number with {@code k}, {@code m} or {@code g}.
+   */
+  public enum Key {
+    WARNING_PERCENT("warningPercent", (b, v) -> b.warningPercent(parseInt(v)), p -> p.warningPercent),
+    CRITICAL_PERCENT("criticalPercent", (b, v) -> b.criticalPercent(parseInt(v)), p -> p.criticalPercent),
+    EMERGENCY_PERCENT("emergencyPercent", (b, v) -> b.emergencyPercent(parseInt(v)), p -> p.emergencyPercent),
+    HYSTERESIS_POINTS("hysteresisPoints", (b, v) -> b.hysteresisPoints(parseInt(v)), p -> p.hysteresisPoints),
+    TICK_INTERVAL("tickInterval", (b, v) -> b.tickInterval(parseDuration(v)), p -> p.tickInterval),
+    SETTLE_WINDOW("settleWindow", (b, v) -> b.settleWindow(parseDuration(v)), p -> p.settleWindow),
+    CALM_WINDOW("calmWindow", (b, v) -> b.calmWindow(parseDuration(v)), p -> p.calmWindow),
+    COOLDOWN_LIGHT("cooldownLight", (b, v) -> b.cooldown(CleanupLevel.LIGHT, parseDuration(v)), p -> p.cooldown(CleanupLevel.LIGHT)),
+    COOLDOWN_STANDARD("cooldownStandard", (b, v) -> b.cooldown(CleanupLevel.STANDARD, parseDuration(v)), p -> p.cooldown(CleanupLevel.STANDARD)),
+    COOLDOWN_AGGRESSIVE("cooldownAggressive", (b, v) -> b.cooldown(CleanupLevel.AGGRESSIVE, parseDuration(v)), p -> p.cooldown(CleanupLevel.AGGRESSIVE)),
+    COOLDOWN_EMERGENCY("cooldownEmergency", (b, v) -> b.cooldown(CleanupLevel.EMERGENCY, parseDuration(v)), p -> p.cooldown(CleanupLevel.EMERGENCY)),
+    RESTORE_STEP_PERCENT("restoreStepPercent", (b, v) -> b.restoreStepPercent(parseInt(v)), p -> p.restoreStepPercent),
+    RSS_LIMIT("rssLimit", (b, v) -> b.rssLimitBytes(parseSize(v)), p -> p.rssLimitBytes),
+    GC_OVERHEAD_WINDOW("gcOverheadWindow", (b, v) -> b.gcOverheadWindow(parseDuration(v)), p -> p.gcOverheadWindow),
+    HISTORY_SIZE("historySize", (b, v) -> b.historySize(parseInt(v)), p -> p.historySize),
+    LEAK_GC_COUNT("leakGcCount", (b, v) -> b.leakGcCount(parseInt(v)), p -> p.leakGcCount),
+    GC_TRIGGER("gcTrigger", (b, v) -> b.gcTriggerEnabled(parseBoolean(v)), p -> p.gcTriggerEnabled),
+    TIMER_TRIGGER("timerTrigger", (b, v) -> b.timerTriggerEnabled(parseBoolean(v)), p -> p.timerTriggerEnabled),
+    SYSTEM_GC("systemGc", (b, v) -> b.systemGcEnabled(parseBoolean(v)), p -> p.systemGcEnabled),
+    NATIVE_TRIM("nativeTrim", (b, v) -> b.nativeTrimEnabled(parseBoolean(v)), p -> p.nativeTrimEnabled),
+    IDLE_UNCOMMIT_INTERVAL("idleUncommitInterval", (b, v) -> b.idleUncommitInterval(parseDuration(v)), p -> p.idleUncommitInterval);
+
+    private final String camel;
+    private final java.util.function.BiConsumer<Builder, String> apply;
+    private final Function<GovernorPolicy, Object> read;
+
+    Key(String camel, java.util.function.BiConsumer<Builder, String> apply, Function<GovernorPolicy, Object> read) {
+      this.camel = camel;
+      this.apply = apply;
+      this.read = read;
+    }
+
+    /** The builder's name for this setting, e.g. {@code warningPercent}. */
+    public String camel() {
+      return camel;
+    }
+
+    /** The property key, e.g. {@code memgov.warning-percent}. */
+    public String property() {
+      return "memgov." + name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    /** The environment variable, e.g. {@code MEMGOV_WARNING_PERCENT}. */
+    public String env() {
+      return "MEMGOV_" + name();
+    }
+
+    void apply(Builder b, String value) {
+      apply.accept(b, value);
+    }
+
+    Object read(GovernorPolicy p) {
+      return read.apply(p);
+    }
+  }
+
+  static int parseInt(String v) {
+    try {
+      return Integer.parseInt(v);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("must be a whole number, but was '" + v + "'");
+    }
+  }
+
+  static boolean parseBoolean(String v) {
+    if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
+      return Boolean.parseBoolean(v);
+    }
+    throw new IllegalArgumentException("must be true or false, but was '" + v + "'");
+  }
+
+  /** Parses {@code PT5S}, {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h}. */
+  public static Duration parseDuration(String v) {
+    String s = v.trim().toLowerCase(Locale.ROOT);
+    try {
+      if (s.startsWith("pt") || s.startsWith("p")) {
+        return Duration.parse(v.trim().toUpperCase(Locale.ROOT));
+      }
+      if (s.endsWith("ms")) {
+        return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2).trim()));
+      }
+      long n = Long.parseLong(s.substring(0, s.length() - 1).trim());
+      switch (s.charAt(s.length() - 1)) {
+        case 's':
+          return Duration.ofSeconds(n);
+        case 'm':
+          return Duration.ofMinutes(n);
+        case 'h':
+          return Duration.ofHours(n);
+        default:
+          break;
+      }
+    } catch (RuntimeException e) {
+      // fall through to the message below
+    }
+    throw new IllegalArgumentException(
+        "must be a duration such as 500ms, 5s, 2m, 1h or PT5S, but was '" + v + "'");
+  }
+
+  /** Parses {@code 268435456}, {@code 512k}, {@code 256m}, {@code 2g} (binary units); -1 means none. */
+  public static long parseSize(String v) {
+    String s = v.trim().toLowerCase(Locale.ROOT);
+    if (s.endsWith("b")) {
+      s = s.substring(0, s.length() - 1);
+    }
+    if (s.endsWith("i")) {
+      s = s.substring(0, s.length() - 1);
+    }
+    try {
+      if (s.equals("-1")) {
+        return -1;
+      }
+      long mult = 1;
+      char last = s.isEmpty() ? ' ' : s.charAt(s.length() - 1);
+      if (last == 'k' || last == 'm' || last == 'g') {
+        mult = last == 'k' ? 1L << 10 : last == 'm' ? 1L << 20 : 1L << 30;
+        s = s.substring(0, s.length() - 1).trim();
+      }
+      long n = Long.parseLong(s);
+      if (n >= 0) {
+        return Math.multiplyExact(n, mult);
+      }
+    } catch (RuntimeException e) {
+      // fall through
+    }
+    throw new IllegalArgumentException(
+        "must be a size in bytes or with k, m or g (e.g. 512m), or -1 for none, but was '" + v + "'");
+  }
+
+  /** Builds a {@link GovernorPolicy}. Not thread-safe. */
+  public static final class Builder {
+    private int warningPercent = 70;
+    private int criticalPercent = 85;
+    private int emergencyPercent = 92;
+    private int hysteresisPoints = 5;
+    private Duration tickInterval = Duration.ofSeconds(1);
+    private Duration settleWindow = Duration.ofSeconds(3);
+    private Duration calmWindow = Duration.ofSeconds(30);
+    private final Map<CleanupLevel, Duration> cooldowns = new EnumMap<>(CleanupLevel.class);
+    private int restoreStepPercent = 25;
+    private long rssLimitBytes = -1;
+    private Duration gcOverheadWindow = Duration.ofSeconds(60);
+    private int historySize = 600;
+    private int leakGcCount = 8;
+    private boolean gcTriggerEnabled = true;
+    private boolean timerTriggerEnabled = true;
+    private boolean systemGcEnabled = true;
+    private boolean nativeTrimEnabled = true;
+    private Duration idleUncommitInterval = Duration.ofSeconds(60);
+
+    private Builder() {
+      cooldowns.put(CleanupLevel.LIGHT, Duration.ofSeconds(5));
+      cooldowns.put(CleanupLevel.STANDARD, Duration.ofSeconds(10));
+      cooldowns.put(CleanupLevel.AGGRESSIVE, Duration.ofSeconds(15));
+      cooldowns.put(CleanupLevel.EMERGENCY, Duration.ofSeconds(15));
+    }
+
+    public Builder warningPercent(int percent) {
+      this.warningPercent = percent(Key.WARNING_PERCENT, percent);
+      return this;
+    }
+
+    public Builder criticalPercent(int percent) {
+      this.criticalPercent = percent(Key.CRITICAL_PERCENT, percent);
+      return this;
+    }
+
+    public Builder emergencyPercent(int percent) {
+      this.emergencyPercent = percent(Key.EMERGENCY_PERCENT, percent);
+      return this;
+    }
+
+    public Builder hysteresisPoints(int points) {
+      if (points < 0 || points > 50) {
+        throw new IllegalArgumentException("hysteresisPoints must be between 0 and 50, but was " + points);
+      }
+      this.hysteresisPoints = points;
+      return this;
+    }
+
+    public Builder tickInterval(Duration interval) {
+      this.tickInterval = between(Key.TICK_INTERVAL, interval, Duration.ofMillis(10), Duration.ofHours(1));
+      return this;
+    }
+
+    public Builder settleWindow(Duration window) {
+      this.settleWindow = between(Key.SETTLE_WINDOW, window, Duration.ZERO, Duration.ofHours(1));
+      return this;
+    }
+
+    public Builder calmWindow(Duration window) {
+      this.calmWindow = between(Key.CALM_WINDOW, window, Duration.ZERO, Duration.ofDays(1));
+      return this;
+    }
+
+    public Builder cooldown(CleanupLevel level, Duration cooldown) {
+      Objects.requireNonNull(level, "level");
+      String name = "cooldown" + level.name().charAt(0) + level.wireName().substring(1);
+      this.cooldowns.put(level, between(name, cooldown, Duration.ZERO, Duration.ofHours(1)));
+      return this;
+    }
+
+    public Builder restoreStepPercent(int percent) {
+      if (percent < 1 || percent > 100) {
+        throw new IllegalArgumentException("restoreStepPercent must be between 1 and 100, but was " + percent);
+      }
+      this.restoreStepPercent = percent;
+      return this;
+    }
+
+    /** A process RSS limit in bytes for processes outside a container, or -1 for none. */
+    public Builder rssLimitBytes(long bytes) {
+      if (bytes != -1 && bytes < (16L << 20)) {
+        throw new IllegalArgumentException("rssLimit must be -1 (none) or at least 16 MiB, but was " + bytes);
+      }
+      this.rssLimitBytes = bytes;
+      return this;
+    }
+
+    public Builder gcOverheadWindow(Duration window) {
+      this.gcOverheadWindow = between(Key.GC_OVERHEAD_WINDOW, window, Duration.ofSeconds(1), Duration.ofHours(1));
+      return this;
+    }
+
+    public Builder historySize(int size) {
+      if (size < 1 || size > 100_000) {
+        throw new IllegalArgumentException("historySize must be between 1 and 100000, but was " + size);
+      }
+      this.historySize = size;
+      return this;
+    }
+
+    public Builder leakGcCount(int count) {
+      if (count < 3 || count > 1000) {
+        throw new IllegalArgumentException("leakGcCount must be between 3 and 1000, but was " + count);
+      }
+      this.leakGcCount = count;
+      return this;
+    }
+
+    public Builder gcTriggerEnabled(boolean enabled) {
+      this.gcTriggerEnabled = enabled;
+      return this;
+    }
+
+    public Builder timerTriggerEnabled(boolean enabled) {
+      this.timerTriggerEnabled = enabled;
+      return this;
+    }
+
+    public Builder systemGcEnabled(boolean enabled) {
+      this.systemGcEnabled = enabled;
+      return this;
+    }
+
+    public Builder nativeTrimEnabled(boolean enabled) {
+      this.nativeTrimEnabled = enabled;
+      return this;
+    }
+
+    /** {@link Duration#ZERO} leaves the JVM's periodic-GC setting alone. */
+    public Builder idleUncommitInterval(Duration interval) {
+      this.idleUncommitInterval = between(Key.IDLE_UNCOMMIT_INTERVAL, interval, Duration.ZERO, Duration.ofDays(1));
+      return this;
+    }
+
+    /**
+     * Checks the combination and builds.
+     *
+     * @throws IllegalArgumentException when the thresholds are not strictly rising, or hysteresis
+     *     does not fit below the warning threshold
+     */
+    public GovernorPolicy build() {
+      if (!(warningPercent < criticalPercent && criticalPercent < emergencyPercent)) {
+        throw new IllegalArgumentException(
+            "thresholds must rise: warningPercent < criticalPercent < emergencyPercent, but were "
+                + warningPercent + ", " + criticalPercent + ", " + emergencyPercent);
+      }
+      if (hysteresisPoints >= warningPercent) {
+        throw new IllegalArgumentException(
+            "hysteresisPoints must be below warningPercent (" + warningPercent + "), but was " + hysteresisPoints);
+      }
+      return new GovernorPolicy(this);
+    }
+
+    private static int percent(Key key, int value) {
+      if (value < 1 || value > 99) {
+        throw new IllegalArgumentException(key.camel() + " must be between 1 and 99, but was " + value);
+      }
+      return value;
+    }
+
+    private static Duration between(Key key, Duration d, Duration min, Duration max) {
+      return between(key.camel(), d, min, max);
+    }
+
+    private static Duration between(String name, Duration d, Duration min, Duration max) {
+      Objects.requireNonNull(d, name);
+      if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+        throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ", but was " + d);
+      }
+      return d;
+    }
+  }
+}
