@@ -132,9 +132,21 @@ final class DemoHttpServer implements AutoCloseable {
   }
 
   private static Reply notFound(String path) {
-    return Reply.json(404, "{\"error\":\"not_found\",\"message\":\"no such path: " + path.replace("\"", "")
+    return Reply.json(404, "{\"error\":\"not_found\",\"message\":\"no such path: " + jsonText(path)
         + "\",\"accepted\":[\"GET /metrics\",\"GET /api/memory\",\"POST /api/memory/optimize\","
         + "\"DELETE /api/memory/cache\",\"GET /api/memory/history\",\"GET /api/health\",\"GET /api/simple-health\"]}");
+  }
+
+  /** {@code text} made safe inside a JSON string: quotes, backslashes and control characters dropped. */
+  static String jsonText(String text) {
+    StringBuilder b = new StringBuilder(text.length());
+    for (int i = 0; i < text.length() && b.length() < 200; i++) {
+      char c = text.charAt(i);
+      if (c >= 0x20 && c != '"' && c != '\\' && c < 0x7f) {
+        b.append(c);
+      }
+    }
+    return b.toString();
   }
 
   private static void send(HttpExchange ex, Reply r) throws IOException {
