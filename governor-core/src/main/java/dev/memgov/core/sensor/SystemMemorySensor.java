@@ -112,6 +112,7 @@ final class SystemMemorySensor implements MemorySensor {
     this.threads = ManagementFactory.getThreadMXBean();
     this.gc = new GcWatcher(pools, ManagementFactory.getGarbageCollectorMXBeans());
     this.overhead = new GcOverhead(policy.gcOverheadWindow().toNanos());
+    overhead.update(clock.nanoTime(), gc.pauseMillis()); // the window's first point
     this.heapMax = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getMax();
     this.pageSize = PageSize.get();
     this.statm = new ProcFile(root.resolve("proc/self/statm"), 128);
@@ -181,7 +182,7 @@ final class SystemMemorySensor implements MemorySensor {
     long pauses = gc.pauseMillis();
     double gcOverhead = overhead.update(now, pauses);
     reasons.set("gcOverheadPercent", pauses < 0 ? "no collector reports GC time"
-        : Double.isNaN(gcOverhead) ? "no time span yet (first sample)" : null);
+        : Double.isNaN(gcOverhead) ? "no time span yet (sampled at the moment the sensor was made)" : null);
     long lastPause = gc.lastPauseMillis();
     reasons.set("lastGcPauseMillis", lastPause >= 0 ? null : gcCount == 0 ? "no GC yet" : "no GC seen since the sensor started");
 
