@@ -23,6 +23,7 @@ import dev.memgov.core.RestoreRequest;
 import dev.memgov.core.RestoreResult;
 import dev.memgov.core.Trend;
 import dev.memgov.core.Trigger;
+import dev.memgov.core.jvm.JvmGovernable;
 import dev.memgov.core.policy.PressureEvaluator;
 import dev.memgov.core.policy.TrendEstimator;
 import dev.memgov.core.sensor.MemorySensor;
@@ -104,7 +105,13 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
     for (Governable g : governables) {
       addChecked(g);
     }
-    // the JVM governable (jvmGovernable flag) lands with dev.memgov.core.jvm in a later commit
+    if (jvmGovernable) {
+      if (find(JvmGovernable.NAME) != null) {
+        throw new IllegalArgumentException("memgov '" + name + "': the governable name '" + JvmGovernable.NAME
+            + "' is taken by the JVM governable; rename yours or build with jvmGovernable(false)");
+      }
+      this.governables.add(new JvmGovernable(policy));
+    }
     this.state = new TickState(null, Pressure.initial(clock.nanoTime()), Trend.UNKNOWN, 0);
   }
 
@@ -147,6 +154,11 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
       LOG.warn("memgov '{}': the sensor could not listen for GCs; ticks run on the timer only", name, e);
     }
     // MBeans (jmxEnabled, mbeanServer) land with dev.memgov.core.jmx in a later commit
+    for (Governable g : governables) {
+      if (g instanceof JvmGovernable) {
+        LOG.info("memgov '{}': {}", name, ((JvmGovernable) g).applyIdleUncommit());
+      }
+    }
     ex.execute(() -> safeTick(Trigger.TIMER));
     LOG.info("memgov '{}': started with {} governables, policy {}", name, governables.size(), policy.asMap());
   }
@@ -162,6 +174,11 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
       running = false;
       ex = executor;
       executor = null;
+      for (Governable g : governables) {
+        if (g instanceof JvmGovernable) {
+          ((JvmGovernable) g).revertIdleUncommit();
+        }
+      }
       try {
         sensor.close();
       } catch (RuntimeException e) {
