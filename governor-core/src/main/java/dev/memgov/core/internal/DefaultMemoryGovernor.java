@@ -23,6 +23,7 @@ import dev.memgov.core.RestoreRequest;
 import dev.memgov.core.RestoreResult;
 import dev.memgov.core.Trend;
 import dev.memgov.core.Trigger;
+import dev.memgov.core.jmx.GovernorJmx;
 import dev.memgov.core.jvm.JvmGovernable;
 import dev.memgov.core.policy.PressureEvaluator;
 import dev.memgov.core.policy.TrendEstimator;
@@ -153,7 +154,13 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
     } catch (RuntimeException e) {
       LOG.warn("memgov '{}': the sensor could not listen for GCs; ticks run on the timer only", name, e);
     }
-    // MBeans (jmxEnabled, mbeanServer) land with dev.memgov.core.jmx in a later commit
+    if (jmxEnabled && mbeanServer != null) {
+      try {
+        jmx = GovernorJmx.register(this, mbeanServer);
+      } catch (RuntimeException | LinkageError e) { // no java.management at run time: run without MBeans
+        LOG.warn("memgov '{}': JMX registration failed; the governor runs without MBeans", name, e);
+      }
+    }
     for (Governable g : governables) {
       if (g instanceof JvmGovernable) {
         LOG.info("memgov '{}': {}", name, ((JvmGovernable) g).applyIdleUncommit());
