@@ -184,7 +184,7 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
       l1.put(key, value);
     }
     if (l2 != null) {
-      writeL2(key, encoded != null ? encoded : codec.encode(value));
+      writeL2(key, encoded != null ? encoded : codec.encode(value), false);
     }
   }
 
@@ -215,7 +215,8 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
       value = stored instanceof Compressed ? inflate((Compressed) stored) : (V) stored;
     }
     if (fromLoader[0] && value != null && l2 != null) {
-      writeL2(key, codec.encode(value));
+      // only if absent: a concurrent put of a newer value must not be overwritten by this load
+      writeL2(key, codec.encode(value), true);
     }
     return value;
   }
@@ -272,12 +273,12 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
     return value;
   }
 
-  private void writeL2(K key, byte[] encoded) {
+  private void writeL2(K key, byte[] encoded, boolean onlyIfAbsent) {
     byte[] stored = StoredForm.write(encoded, compressionThreshold);
     if (stored.length < encoded.length) {
       compressionSaved.add(encoded.length - stored.length);
     }
-    l2.set(redisKey(key), stored, ttlMillis);
+    l2.set(redisKey(key), stored, ttlMillis, onlyIfAbsent);
   }
 
   String redisKey(K key) {

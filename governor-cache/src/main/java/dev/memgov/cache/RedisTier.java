@@ -231,14 +231,27 @@ final class RedisTier implements AutoCloseable {
     }
   }
 
-  /** Writes the value with a TTL (0 = none); a failure marks the key pending. */
-  void set(String key, byte[] value, long ttlMillis) {
+  /**
+   * Writes the value with a TTL (0 = none), or only where L2 has none ({@code onlyIfAbsent}, for
+   * values a read loaded: a concurrent put's newer value wins). A failed write marks the key
+   * pending; a fill-only write is not attempted for a pending key.
+   */
+  void set(String key, byte[] value, long ttlMillis, boolean onlyIfAbsent) {
     if (down || closed) {
-      markPending(key);
+      if (!onlyIfAbsent) {
+        markPending(key);
+      }
       return;
     }
+    if (onlyIfAbsent && !pending.isEmpty() && pending.containsKey(key)) {
+      return;
+    }
+    SetArgs args = onlyIfAbsent ? SetArgs.Builder.nx() : new SetArgs();
+    if (ttlMillis > 0) {
+      args.px(ttlMillis);
+    }
     try {
-      await(c -> ttlMillis > 0 ? c.set(key, value, SetArgs.Builder.px(ttlMillis)) : c.set(key, value));
+      await(c -> c.set(key, value, args));
       succeeded();
     } catch (Exception e) {
       failed(e);

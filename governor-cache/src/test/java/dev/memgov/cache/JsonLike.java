@@ -3,10 +3,10 @@ package dev.memgov.cache;
 import java.util.Random;
 
 /** JSON-like text with random ids, the kind of value services cache. */
-final class JsonLike {
+public final class JsonLike {
   private JsonLike() {}
 
-  static String of(int size, long seed) {
+  public static String of(int size, long seed) {
     Random r = new Random(seed);
     StringBuilder b = new StringBuilder(size + 200).append('[');
     while (b.length() < size) {

@@ -23,7 +23,7 @@ import org.awaitility.Awaitility;
  * (extracted and run the same way). Loopback only, a free port, no persistence. It can be paused
  * (SIGSTOP), resumed, killed (SIGKILL) and restarted on the same port for fault tests.
  */
-final class TestRedis implements AutoCloseable {
+public final class TestRedis implements AutoCloseable {
 
   private static Path executable;
 
@@ -36,7 +36,7 @@ final class TestRedis implements AutoCloseable {
     this.dir = dir;
   }
 
-  static TestRedis start() throws IOException {
+  public static TestRedis start() throws IOException {
     TestRedis r = new TestRedis(freePort(), Files.createTempDirectory("memgov-redis"));
     r.launch();
     return r;
@@ -48,15 +48,15 @@ final class TestRedis implements AutoCloseable {
     }
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 
-  String uri() {
+  public String uri() {
     return "redis://127.0.0.1:" + port;
   }
 
-  long pid() {
+  public long pid() {
     return process.pid();
   }
 
@@ -127,22 +127,22 @@ final class TestRedis implements AutoCloseable {
     }
   }
 
-  void pause() throws Exception {
+  public void pause() throws Exception {
     signal("STOP");
   }
 
-  void resume() throws Exception {
+  public void resume() throws Exception {
     signal("CONT");
   }
 
   /** SIGKILL, and wait for the process to be gone. */
-  void kill() throws Exception {
+  public void kill() throws Exception {
     signal("KILL");
     process.waitFor(10, TimeUnit.SECONDS);
   }
 
   /** Starts a fresh (empty) server on the same port. */
-  void restart() throws IOException {
+  public void restart() throws IOException {
     launch();
   }
 
