@@ -233,11 +233,14 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
               l2Hits.increment();
               return v;
             }
-            corruptReads.increment();
+            corruptReads.increment(); // the codec could not make a value of it
           } catch (RuntimeException e) {
             corruptReads.increment();
             LOG.debug("memgov cache '{}': unreadable L2 value under key '{}': {}", name, redisKey(key), e.toString());
           }
+          // not ours or damaged: delete it so the loaded value can take its place (at worst a
+          // concurrent put's value goes too, which is a miss, never a wrong value)
+          l2.delete(redisKey(key));
         }
         l2Misses.increment();
       }
