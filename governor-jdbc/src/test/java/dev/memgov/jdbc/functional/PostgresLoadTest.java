@@ -17,7 +17,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,6 +30,7 @@ import org.junit.jupiter.api.Test;
 class PostgresLoadTest {
 
   static final String URL_ENV = "MEMGOV_TEST_POSTGRES_URL";
+  private static volatile boolean reasonPrinted;
 
   private static String url;
   private String app;
@@ -40,7 +40,8 @@ class PostgresLoadTest {
   /** The server's URL, or skips the test with a printed reason. */
   static String postgresUrlOrSkip(String test) {
     String url = System.getenv(URL_ENV);
-    if (url == null || url.isBlank()) {
+    if ((url == null || url.isBlank()) && !reasonPrinted) {
+      reasonPrinted = true;
       System.out.println(test + " skipped: env " + URL_ENV
           + " is not set (a JDBC URL of a PostgreSQL server, e.g. jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres; .ci/run sets it)");
     }
@@ -48,13 +49,9 @@ class PostgresLoadTest {
     return url;
   }
 
-  @BeforeAll
-  static void server() {
-    url = postgresUrlOrSkip("PostgresLoadTest");
-  }
-
   @BeforeEach
   void pool() throws SQLException {
+    url = postgresUrlOrSkip("PostgresLoadTest");
     app = "memgov-jdbc-test-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
     HikariConfig c = new HikariConfig();
     c.setJdbcUrl(url);
