@@ -11,7 +11,8 @@ import dev.memgov.core.Trigger;
 import dev.memgov.jdbc.H2Pools;
 import dev.memgov.jdbc.HikariGovernable;
 import java.time.Duration;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The PostgreSQL load scenario in small, on H2 in memory, so every build runs it: 8 threads of
@@ -19,13 +20,14 @@ import org.junit.jupiter.api.Test;
  */
 class H2LoadTest {
 
-  @Test
-  void underLoadThePoolGoesToTheFloorAndBackWithoutAFailedQuery() throws Exception {
-    try (HikariDataSource ds = H2Pools.started("h2-load", 10, 10)) {
+  @ParameterizedTest(name = "minimumIdle {0}")
+  @ValueSource(ints = {10, 0})
+  void underLoadThePoolGoesToTheFloorAndBackWithoutAFailedQuery(int minIdle) throws Exception {
+    try (HikariDataSource ds = H2Pools.started("h2-load", 10, minIdle)) {
       HikariGovernable pool = HikariGovernable.adopt(ds);
       QueryLoad load = new QueryLoad(ds, 8, "SELECT COUNT(*) FROM SYSTEM_RANGE(1, 2000)");
       try {
-        await().atMost(Duration.ofSeconds(10)).until(() -> H2Pools.serverSessions(ds) == 10 && load.ok() > 100);
+        await().atMost(Duration.ofSeconds(10)).until(() -> H2Pools.serverSessions(ds) >= 8 && load.ok() > 100);
 
         pool.reclaim(new ReclaimRequest(CleanupLevel.EMERGENCY, 0, Trigger.API));
         await().atMost(Duration.ofSeconds(5)).until(() -> H2Pools.serverSessions(ds) == 1);

@@ -145,6 +145,49 @@ class ShrinkAndRestoreH2Test {
   }
 
   @Test
+  void threadsWaitingWhileInUseConnectionsRetireStillGetAConnectionWithMinimumIdleZero() throws Exception {
+    // Given a pool with minimum idle 0 and every connection in use
+    HikariDataSource ds = H2Pools.started("waiters", 3, 0);
+    pools.add(ds);
+    ds.setConnectionTimeout(3_000);
+    HikariGovernable g = HikariGovernable.adopt(ds);
+    List<Connection> inUse = borrow(ds, 3);
+
+    // When an emergency cleanup soft-evicts them, and two threads start waiting for a connection
+    reclaim(g, CleanupLevel.EMERGENCY);
+    java.util.concurrent.ExecutorService waiters = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      List<java.util.concurrent.Future<Integer>> results = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        results.add(waiters.submit(() -> {
+          try (Connection c = ds.getConnection()) {
+            return H2Pools.ping(c);
+          }
+        }));
+      }
+      await().atMost(Duration.ofSeconds(2)).until(() -> ds.getHikariPoolMXBean().getThreadsAwaitingConnection() == 2);
+
+      // and the connections in use are returned (and retired), the pool drains to zero
+      giveBack(inUse);
+
+      // Then the waiting threads still get a connection (HikariCP asks for one only when a
+      // thread starts waiting; with minimum idle 0 nobody would open one again)
+      for (java.util.concurrent.Future<Integer> r : results) {
+        assertThat(r.get(5, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(1);
+      }
+      assertThat(ds.getHikariPoolMXBean().getTotalConnections()).isEqualTo(1);
+    } finally {
+      waiters.shutdownNow();
+    }
+    // and restoring brings minimum idle back to the configured 0
+    while (!g.restore(new RestoreRequest(50)).atConfigured()) {
+      // steps
+    }
+    assertThat(ds.getMinimumIdle()).isZero();
+    assertThat(ds.getMaximumPoolSize()).isEqualTo(3);
+  }
+
+  @Test
   void restoreGrowsBackInStepsToTheConfiguredSizes() throws Exception {
     HikariDataSource ds = pool("restore", 10, 4);
     HikariGovernable g = HikariGovernable.adopt(ds);
