@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * Periodic allocation spikes, as a tenant sees when a big report or an upload lands: every period
  * it allocates the spike in 1 MiB arrays, holds them, then lets them go. A spike the heap cannot
  * hold fails with {@link OutOfMemoryError} on this thread only; it is dropped, counted and
- * reported, and the next spike comes on time. This class is thread-safe.
+ * reported, and the next spike comes on time. While paused (the app sheds load) no spike is made.
+ * This class is thread-safe.
  */
 final class AllocationSpikes implements AutoCloseable {
 
@@ -28,6 +29,7 @@ final class AllocationSpikes implements AutoCloseable {
   private final ScheduledExecutorService scheduler =
       Executors.newSingleThreadScheduledExecutor(Workload.threads("tenant-spikes"));
   private volatile List<byte[]> held = List.of();
+  private volatile boolean paused;
   final AtomicLong heldBytes = new AtomicLong();
   final LongAdder spikes = new LongAdder();
   final LongAdder failed = new LongAdder();
@@ -44,7 +46,22 @@ final class AllocationSpikes implements AutoCloseable {
     }
   }
 
+  /** Skips spikes while paused (the app sheds load at EMERGENCY) and drops the one held. */
+  void pause(boolean pause) {
+    paused = pause;
+    if (pause) {
+      release();
+    }
+  }
+
+  boolean paused() {
+    return paused;
+  }
+
   private void spike() {
+    if (paused) {
+      return;
+    }
     List<byte[]> chunks = new ArrayList<>();
     long got = 0;
     try {

@@ -214,8 +214,9 @@ final class DemoOptions {
           port = intIn(flag, v, 0, 65535);
           break;
         case "--token":
-          if (v.length() < 16) {
-            throw new UsageException("--token must be at least 16 characters, but was " + v.length());
+          if (v.length() < 16 || v.chars().anyMatch(Character::isWhitespace)) {
+            throw new UsageException("--token must be at least 16 characters without whitespace, but was "
+                + v.length() + " characters; generate one, e.g. openssl rand -hex 24");
           }
           token = v;
           break;

@@ -26,6 +26,7 @@ final class StatusLine {
    * @param containerLimit the container's limit, or Long.MAX_VALUE for none
    * @param cacheBytes the cache's L1 footprint
    * @param cacheBudget the cache's L1 budget now
+   * @param cacheAdmissionStopped whether the cache stopped admitting new entries (emergency)
    * @param hitRate share of reads served without the loader over the last interval; NaN before any
    * @param poolActive connections in use
    * @param poolTotal connections open
@@ -34,7 +35,7 @@ final class StatusLine {
    * @param lastCleanup the last cleanup in a few words, or "-" for none
    */
   record Figures(String level, String signal, double governingRatio, long heapAfterGc, long heapMax, long rss,
-      long containerUsage, long containerLimit, long cacheBytes, long cacheBudget, double hitRate, int poolActive,
+      long containerUsage, long containerLimit, long cacheBytes, long cacheBudget, boolean cacheAdmissionStopped, double hitRate, int poolActive,
       int poolTotal, int poolMax, long requestsPerSecond, String lastCleanup) {}
 
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT);
@@ -62,6 +63,7 @@ final class StatusLine {
     b.append(" | container ").append(Bytes.compact(f.containerUsage())).append('/')
         .append(f.containerLimit() == Long.MAX_VALUE ? "no limit" : Bytes.compact(f.containerLimit()));
     b.append(" | cache ").append(Bytes.compact(f.cacheBytes())).append('/').append(Bytes.compact(f.cacheBudget()))
+        .append(f.cacheAdmissionStopped() ? " admission stopped" : "")
         .append(' ').append(percent(f.hitRate())).append(" hit");
     b.append(" | pool ").append(f.poolActive()).append('/').append(f.poolTotal()).append(" max ").append(f.poolMax());
     b.append(" | ").append(f.requestsPerSecond()).append(" req/s");
@@ -93,6 +95,46 @@ final class StatusLine {
       out.println(line);
     }
     out.flush();
+  }
+
+  /**
+   * A stream for {@code System.err} on a terminal: each line written to it is printed to {@code
+   * err} with the status line erased first and redrawn after, so log lines do not run into it.
+   */
+  PrintStream around(PrintStream err) {
+    StatusLine self = this;
+    return new PrintStream(new java.io.OutputStream() {
+      private final java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+
+      @Override
+      public void write(int b) {
+        synchronized (self) {
+          line.write(b);
+          if (b == '\n') {
+            flushLine();
+          }
+        }
+      }
+
+      @Override
+      public void flush() {
+        synchronized (self) {
+          if (line.size() > 0) {
+            flushLine();
+          }
+        }
+      }
+
+      private void flushLine() {
+        out.print("\r\033[K");
+        out.flush();
+        err.write(line.toByteArray(), 0, line.size());
+        err.flush();
+        line.reset();
+        out.print(current);
+        out.flush();
+      }
+    }, true, java.nio.charset.Charset.defaultCharset());
   }
 
   /** Ends the in-place line, so what follows starts on a fresh line. */

@@ -1,10 +1,11 @@
 package dev.memgov.examples;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import dev.memgov.cache.CacheMetrics;
+import dev.memgov.cache.GovernedCache;
+import dev.memgov.cache.ValueCodec;
 import dev.memgov.core.CleanupReport;
 import dev.memgov.core.GovernorEvent;
 import dev.memgov.core.GovernorPolicy;
@@ -12,7 +13,12 @@ import dev.memgov.core.GovernorStatus;
 import dev.memgov.core.MemoryGovernor;
 import dev.memgov.core.MemorySnapshot;
 import dev.memgov.core.Pressure;
+import dev.memgov.core.PressureLevel;
+import dev.memgov.core.ThreadPoolGovernable;
+import dev.memgov.core.metrics.MemoryGovernorMetrics;
 import dev.memgov.core.sensor.MemorySensor;
+import dev.memgov.jdbc.HikariGovernable;
+import dev.memgov.jdbc.HikariGovernableMetrics;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -63,7 +69,7 @@ public final class TenantApp implements AutoCloseable {
 
   private PrometheusMeterRegistry registry;
   private TenantDatabase db;
-  private Cache<String, String> cache;
+  private GovernedCache<Long, String> cache;
   private Workload workload;
   private AllocationSpikes spikes;
   private MemoryGovernor governor;
@@ -90,6 +96,9 @@ public final class TenantApp implements AutoCloseable {
     }
     DemoOptions o = launch.options();
     StatusLine line = new StatusLine(out, System.console() != null);
+    if (line.terminal()) {
+      System.setErr(line.around(System.err)); // log lines go above the status line, not into it
+    }
     TenantApp app = new TenantApp(o, System.getenv(), line);
     CountDownLatch stop = new CountDownLatch(1);
     Shutdown.onSignals(stop);
@@ -180,15 +189,9 @@ public final class TenantApp implements AutoCloseable {
     closeables.push(db);
 
     JsonValues values = new JsonValues(options.valueMin, options.valueMax);
-    cache = Caffeine.newBuilder()
-        .maximumWeight(options.l1Budget)
-        .weigher((String k, String v) -> v.length())
-        .recordStats()
-        .build();
-    Workload.Store store = new Workload.Store() {
-      @Override
-      public String get(long key) {
-        return cache.get("tenant:" + key, k -> {
+    var cacheBuilder = GovernedCache.<Long, String>builder("tenant-values", ValueCodec.utf8())
+        .l1Budget(options.l1Budget)
+        .loader(key -> {
           loads.increment();
           try {
             return values.document(key, db.load(key));
@@ -196,14 +199,23 @@ public final class TenantApp implements AutoCloseable {
             throw new IllegalStateException("memgov demo: loading key " + key + " failed: " + e.getMessage(), e);
           }
         });
+    if (options.redisUri != null) {
+      cacheBuilder.redis(options.redisUri);
+    }
+    cache = cacheBuilder.build();
+    closeables.push(cache);
+    new CacheMetrics(cache).bindTo(registry);
+    Workload.Store store = new Workload.Store() {
+      @Override
+      public String get(long key) {
+        return cache.get(key);
       }
 
       @Override
       public void invalidate(long key) {
-        cache.invalidate("tenant:" + key);
+        cache.invalidate(key);
       }
     };
-    closeables.push(cache::invalidateAll);
 
     workload = new Workload(options, store, db);
     closeables.push(workload);
@@ -213,15 +225,23 @@ public final class TenantApp implements AutoCloseable {
 
     DemoHttpServer.Api api = null;
     if (options.governor) {
+      HikariGovernable pool = HikariGovernable.builder(db.dataSource()).threads(options.threads).build();
       governor = MemoryGovernor.builder()
           .name("tenant")
           .policy(GovernorPolicy.fromEnvironment(env))
+          .governable(cache)
+          .governable(pool)
+          .governable(ThreadPoolGovernable.adopt("tenant-workers", workload.workers()))
           .build();
       closeables.push(governor);
-      governor.subscribe(GovernorEvent.LevelChanged.class, e -> status.event(
-          "memgov level " + e.from() + " -> " + e.to() + " (" + governing(e.pressure()) + ")"));
+      MemoryGovernorMetrics governorMetrics = new MemoryGovernorMetrics(governor);
+      governorMetrics.bindTo(registry);
+      closeables.push(governorMetrics);
+      new HikariGovernableMetrics(pool).bindTo(registry);
+      governor.subscribe(GovernorEvent.LevelChanged.class, this::onLevelChanged);
       governor.subscribe(GovernorEvent.CleanupCompleted.class, e -> status.event(cleanupText(e.report())));
       governor.start();
+      api = null; // interim: wired to governor-http's MemoryApiHandler once it is on main
     } else {
       sensor = MemorySensor.system(GovernorPolicy.defaults(), dev.memgov.core.GovernorClock.system());
       closeables.push(sensor);
@@ -322,10 +342,20 @@ public final class TenantApp implements AutoCloseable {
     HikariPoolMXBean pool = ds.getHikariPoolMXBean();
     return new StatusLine.Figures(level, signal, ratio, heapAfterGc, heapMax, s == null ? -1 : s.rss(),
         s == null ? -1 : s.containerUsage(), s == null ? Long.MAX_VALUE : s.containerLimit(),
-        cache.policy().eviction().map(e -> e.weightedSize().orElse(-1L)).orElse(-1L),
-        options.l1Budget, hitRate,
+        cache.footprintBytes(), cache.currentBudget(), cache.admissionStopped(), hitRate,
         pool == null ? 0 : pool.getActiveConnections(), pool == null ? 0 : pool.getTotalConnections(),
         ds.getMaximumPoolSize(), rps, lastCleanup);
+  }
+
+  /** Prints the change; at EMERGENCY the app sheds load, as memgov asks: it skips its spikes. */
+  private void onLevelChanged(GovernorEvent.LevelChanged e) {
+    status.event("memgov level " + e.from() + " -> " + e.to() + " (" + governing(e.pressure()) + ")");
+    boolean shed = e.to() == PressureLevel.EMERGENCY;
+    if (shed != spikes.paused() && spikes.spikeBytes() > 0) {
+      spikes.pause(shed);
+      status.event(shed ? "demo sheds load at EMERGENCY: allocation spikes paused"
+          : "demo resumes allocation spikes (level " + e.to() + ")");
+    }
   }
 
   private static String governing(Pressure p) {

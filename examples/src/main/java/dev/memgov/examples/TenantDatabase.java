@@ -18,8 +18,8 @@ import java.util.SplittableRandom;
 final class TenantDatabase implements AutoCloseable {
 
   static final String POOL_NAME = "tenant-db";
-  private static final int MAX_ACCOUNTS = 10_000;
-  private static final int ORDERS_PER_ACCOUNT = 3;
+  private static final int MAX_ACCOUNTS = 4_096;
+  private static final int ORDERS_PER_ACCOUNT = 2;
   private static final String[] PLANS = {"free", "team", "business", "enterprise"};
 
   private static final String LOAD = "SELECT a.id, a.name, a.plan, a.balance_cents, a.version,"

@@ -104,7 +104,7 @@ class DemoOptionsTest {
     "--jdbc-url h2:mem:x|--jdbc-url must start with jdbc:, but was 'h2:mem:x'",
     "--redis http://x|--redis must be a redis:// or rediss:// URI (e.g. redis://127.0.0.1:6379), but was 'http://x'",
     "--no-governor=yes|--no-governor takes no value, but was given 'yes'",
-    "--token short|--token must be at least 16 characters, but was 5",
+    "--token short|--token must be at least 16 characters without whitespace, but was 5 characters; generate one, e.g. openssl rand -hex 24",
   })
   void badFlagsSayWhatWasWrongAndWhatIsAccepted(String args, String message) {
     assertThatThrownBy(() -> parse(args.split(" ")))

@@ -13,7 +13,7 @@ class StatusLineTest {
 
   private static StatusLine.Figures figures(String level) {
     return new StatusLine.Figures(level, "heap", 0.734, 188 * MIB, 256 * MIB, 310 * MIB, 900 * MIB, 1024 * MIB,
-        96 * MIB, 128 * MIB, 0.917, 2, 5, 10, 998, "standard (gc) 4s ago -40M");
+        96 * MIB, 128 * MIB, false, 0.917, 2, 5, 10, 998, "standard (gc) 4s ago -40M");
   }
 
   @Test
@@ -26,9 +26,9 @@ class StatusLineTest {
   @Test
   void unknownFiguresShowAsQuestionMarks() {
     StatusLine.Figures f = new StatusLine.Figures("off", "-", Double.NaN, -1, 256 * MIB, -1, -1, Long.MAX_VALUE,
-        0, 128 * MIB, Double.NaN, 0, 1, 10, 0, "-");
+        0, 128 * MIB, true, Double.NaN, 0, 1, 10, 0, "-");
     assertThat(StatusLine.render(f)).isEqualTo(
-        "OFF       - ?% | heap after GC ?/256M | RSS ? | container ?/no limit | cache 0B/128M ?% hit"
+        "OFF       - ?% | heap after GC ?/256M | RSS ? | container ?/no limit | cache 0B/128M admission stopped ?% hit"
             + " | pool 0/1 max 10 | 0 req/s | cleanup -");
   }
 
@@ -59,5 +59,19 @@ class StatusLineTest {
     assertThat(lines[1]).matches("\\d\\d:\\d\\d:\\d\\d memgov cleanup light");
     assertThat(lines[2]).matches("\\d\\d:\\d\\d:\\d\\d WARNING .*");
     assertThat(bytes.toString(StandardCharsets.UTF_8)).doesNotContain("\r").doesNotContain("\033");
+  }
+
+  @Test
+  void onATerminalLogLinesAreWrittenAboveTheStatusLine() {
+    ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
+    ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+    StatusLine line = new StatusLine(new PrintStream(outBytes, true, StandardCharsets.UTF_8), true);
+    line.show(figures("normal"));
+    PrintStream err = line.around(new PrintStream(errBytes, true, StandardCharsets.UTF_8));
+    err.println("[WARN] something");
+    String status = StatusLine.render(figures("normal"));
+    assertThat(errBytes.toString(StandardCharsets.UTF_8)).isEqualTo("[WARN] something" + System.lineSeparator());
+    assertThat(outBytes.toString(StandardCharsets.UTF_8))
+        .isEqualTo("\r\033[K" + status + "\r\033[K" + status);
   }
 }

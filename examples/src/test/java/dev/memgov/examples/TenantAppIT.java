@@ -3,6 +3,8 @@ package dev.memgov.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -107,6 +109,44 @@ class TenantAppIT {
   }
 
   @Test
+  void theReadmeRunServesMetricsAndStopsCleanlyOnSigterm() throws Exception {
+    start("--port", "0", "--rate", "200", "--status-interval", "500ms");
+    int port = awaitPort();
+
+    // 3. the Prometheus scrape, with memgov's meters beside the app's
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+        assertThat(get(port, "/metrics").body()).containsPattern("demo_requests_total\\{kind=\"read\"} [1-9]"));
+    String metrics = get(port, "/metrics").body();
+    assertThat(metrics)
+        .contains("memgov_pressure_level{")
+        .contains("memgov_governable_budget")
+        .contains("memgov_cache_gets_total{")
+        .contains("memgov_jdbc_pool_connections{")
+        .contains("hikaricp_connections");
+
+    // the status line kept coming, with the governor's level in it
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(stdout())
+        .anyMatch(l -> l.matches("\\d\\d:\\d\\d:\\d\\d (NORMAL|WARNING|CRITICAL|EMERGENCY) .* req/s .*")));
+
+    stopWithSigtermAndExpectACleanExit();
+  }
+
+  private static List<String> names(JsonNode array) {
+    List<String> names = new ArrayList<>();
+    array.forEach(n -> names.add(n.get("name").asText()));
+    return names;
+  }
+
+  private static JsonNode byName(JsonNode array, String name) {
+    for (JsonNode n : array) {
+      if (n.get("name").asText().equals(name)) {
+        return n;
+      }
+    }
+    throw new AssertionError("no '" + name + "' in " + array);
+  }
+
+  @Test
   void withoutTheGovernorTheSameAppRunsAndTheApiSaysItIsOff() throws Exception {
     start("--no-governor", "--port", "0", "--rate", "200", "--status-interval", "500ms");
     int port = awaitPort();
@@ -122,8 +162,10 @@ class TenantAppIT {
     HttpResponse<String> metrics = get(port, "/metrics");
     assertThat(metrics.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/plain"));
     assertThat(metrics.body()).contains("hikaricp_connections").contains("jvm_memory_used_bytes")
-        .doesNotContain("memgov_");
-    assertThat(stdout()).anyMatch(l -> l.startsWith("OFF") || l.matches("\\d\\d:\\d\\d:\\d\\d OFF .*"));
+        .contains("memgov_cache_gets_total{") // the same cache, ungoverned
+        .doesNotContain("memgov_pressure_").doesNotContain("memgov_cleanups").doesNotContain("memgov_jdbc_");
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(stdout())
+        .anyMatch(l -> l.matches("\\d\\d:\\d\\d:\\d\\d OFF .* req/s .*")));
 
     stopWithSigtermAndExpectACleanExit();
   }
