@@ -253,14 +253,12 @@ public final class MemoryApiHandler {
   }
 
   private static CleanupLevel parseLevel(String text) {
-    // exact lower-case wire names only; the core's parse is lenient (case, blanks)
-    for (CleanupLevel l : CleanupLevel.values()) {
-      if (l.wireName().equals(text)) {
-        return l;
-      }
+    // as everywhere in memgov (JMX, properties): case and surrounding blanks do not matter
+    try {
+      return CleanupLevel.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new ApiError(400, "unknown_level", "\"level\": " + e.getMessage(), LEVELS);
     }
-    throw new ApiError(400, "unknown_level",
-        "\"level\" must be one of " + CleanupLevel.accepted() + ", but was '" + text + "'", LEVELS);
   }
 
   private Response clear(String target) {
