@@ -396,7 +396,7 @@ final class JsonViews {
         long l = (Long) v;
         if (l < 0) {
           n.putNull(k);
-          u.add("policy." + k, "not set");
+          u.add("policy." + k, "not set (" + propertyOf(k) + ")");
         } else {
           n.put(k, l);
         }
@@ -410,6 +410,15 @@ final class JsonViews {
       }
     }
     return n;
+  }
+
+  private static String propertyOf(String camel) {
+    for (GovernorPolicy.Key key : GovernorPolicy.Key.values()) {
+      if (key.camel().equals(camel)) {
+        return key.property();
+      }
+    }
+    return camel;
   }
 
   static ObjectNode error(ApiError e) {
