@@ -72,7 +72,11 @@ final class JsonViews {
     }
   }
 
+  /** A ratio as a percentage with two decimals; NaN stays NaN (rendered null, never 0). */
   static double percent(double ratio) {
+    if (Double.isNaN(ratio) || Double.isInfinite(ratio)) {
+      return Double.NaN;
+    }
     return Math.round(ratio * 10_000.0) / 100.0;
   }
 

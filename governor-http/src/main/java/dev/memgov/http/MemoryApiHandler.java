@@ -17,6 +17,7 @@ import dev.memgov.core.Trigger;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -40,7 +41,8 @@ import java.util.TreeMap;
  *
  * <p>Endpoints: {@code GET /api/memory}, {@code POST /api/memory/optimize}, {@code DELETE
  * /api/memory/cache?target=}, {@code GET /api/memory/history?since=}, {@code GET /api/health},
- * {@code GET /api/simple-health}. Every rejected call gets a JSON {@code {"error", "message",
+ * {@code GET /api/simple-health}, and a small page at {@code GET /api/memory/dashboard} that
+ * polls {@code /api/memory}. Every rejected call gets a JSON {@code {"error", "message",
  * "accepted"}} and changes nothing. See {@code docs/api.md}.
  *
  * <p>This class is immutable and thread-safe; concurrent cleanups are serialized by the governor.
@@ -68,12 +70,26 @@ public final class MemoryApiHandler {
     m.put("/api/memory/history", "GET");
     m.put("/api/health", "GET");
     m.put("/api/simple-health", "GET");
+    m.put("/api/memory/dashboard", "GET");
     return Map.copyOf(m);
   }
 
   private static final List<String> PATHS = List.of(
       "GET /api/memory", "POST /api/memory/optimize", "DELETE /api/memory/cache",
-      "GET /api/memory/history", "GET /api/health", "GET /api/simple-health");
+      "GET /api/memory/history", "GET /api/health", "GET /api/simple-health", "GET /api/memory/dashboard");
+
+  private static final byte[] DASHBOARD = loadDashboard();
+
+  private static byte[] loadDashboard() {
+    try (InputStream in = MemoryApiHandler.class.getResourceAsStream("dashboard.html")) {
+      if (in == null) {
+        throw new IllegalStateException("memgov http: dashboard.html is missing from the jar");
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
 
   private final MemoryGovernor governor;
   private final byte[] tokenDigest;
@@ -136,7 +152,9 @@ public final class MemoryApiHandler {
           r.path() + " accepts " + allowed + ", but the method was " + r.method(),
           List.of(allowed), Map.of("Allow", allowed));
     }
-    boolean health = r.path().equals("/api/health") || r.path().equals("/api/simple-health");
+    // the health endpoints stay open for load balancers; the dashboard page holds no data
+    boolean health = r.path().equals("/api/health") || r.path().equals("/api/simple-health")
+        || r.path().equals("/api/memory/dashboard");
     if (!allowed.equals("GET") || (protectReads && !health)) {
       authorize(r);
     }
@@ -162,6 +180,15 @@ public final class MemoryApiHandler {
         noBody(r);
         long since = parseSince(query.get("since"));
         return json(200, JsonViews.history(since, governor.history(since)));
+      case "/api/memory/dashboard": {
+        params(query, Set.of());
+        noBody(r);
+        Map<String, String> h = textHeaders();
+        h.put("Content-Type", "text/html; charset=utf-8");
+        h.put("Content-Security-Policy",
+            "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'");
+        return new Response(200, h, DASHBOARD.clone());
+      }
       case "/api/health": {
         params(query, Set.of());
         noBody(r);

@@ -37,6 +37,7 @@ class JsonViewsTest {
     assertThat(n.path("level").asText()).isEqualTo("normal");
     assertThat(n.path("governing").path("signal").asText()).isEqualTo("none");
     assertThat(n.path("governing").get("ratio").isNull()).isTrue();
+    assertThat(n.path("governing").get("percent").isNull()).as("an unknown ratio is no 0 %").isTrue();
     JsonNode unknown = n.path("unknown");
     assertThat(unknown.path("signals").asText()).contains("no sample taken yet");
     assertThat(unknown.path("governing.ratio").asText()).isEqualTo("no signal is known yet");
