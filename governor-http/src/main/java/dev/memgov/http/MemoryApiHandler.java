@@ -22,7 +22,6 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -495,13 +494,14 @@ public final class MemoryApiHandler {
   // ---------------------------------------------------------------- types
 
   /**
-   * One call, as a binding hands it over.
+   * One call, as a binding hands it over. This record is immutable (headers are copied; the body
+   * array is not, so do not change it) and thread-safe.
    *
    * @param method the HTTP method, upper case
    * @param path the decoded path within the application, e.g. {@code /api/memory}
    * @param query the raw (still URL-encoded) query string, or null
    * @param headers request headers (first value each), looked up case-insensitively
-   * @param body the body; a binding passes at most {@link #maxBodyBytes()} + 1 bytes
+   * @param body the body; a binding passes at most {@link MemoryApiHandler#maxBodyBytes()} + 1 bytes
    */
   public record Request(String method, String path, String query, Map<String, String> headers, byte[] body) {
     public Request {
@@ -526,7 +526,8 @@ public final class MemoryApiHandler {
   }
 
   /**
-   * One answer.
+   * One answer. This record is immutable (headers are copied; the body array is not, so do not
+   * change it) and thread-safe.
    *
    * @param status the HTTP status
    * @param headers the response headers, including {@code Content-Type}

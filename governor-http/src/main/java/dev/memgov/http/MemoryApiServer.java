@@ -154,8 +154,9 @@ public final class MemoryApiServer implements AutoCloseable {
           ex.getRequestMethod().toUpperCase(java.util.Locale.ROOT), uri.getPath() == null ? "" : uri.getPath(),
           uri.getRawQuery(), headers, body));
       r.headers().forEach((k, v) -> ex.getResponseHeaders().set(k, v));
-      ex.sendResponseHeaders(r.status(), r.body().length == 0 ? -1 : r.body().length);
-      if (r.body().length > 0) {
+      boolean noBody = r.body().length == 0 || "HEAD".equalsIgnoreCase(ex.getRequestMethod());
+      ex.sendResponseHeaders(r.status(), noBody ? -1 : r.body().length);
+      if (!noBody) {
         try (OutputStream out = ex.getResponseBody()) {
           out.write(r.body());
         }
