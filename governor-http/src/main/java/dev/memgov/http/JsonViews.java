@@ -94,7 +94,7 @@ final class JsonViews {
     root.put("running", st.running());
     root.put("ticks", st.ticks());
     MemorySnapshot s = st.snapshot();
-    Pressure p = st.pressure();
+    Pressure p = pressure(st);
     if (s == null) {
       root.putNull("sampledAtMillis");
       u.add("sampledAtMillis", "no sample taken yet (the governor has not ticked)");
@@ -128,6 +128,11 @@ final class JsonViews {
     root.set("policy", policy(st.policy(), u));
     root.set("unknown", u.toJson());
     return root;
+  }
+
+  /** The status's pressure; before the first evaluation, NORMAL with nothing known. */
+  static Pressure pressure(GovernorStatus st) {
+    return st.pressure() != null ? st.pressure() : Pressure.initial(0);
   }
 
   static ObjectNode governing(Pressure p, String path, Unknowns u) {
@@ -365,12 +370,13 @@ final class JsonViews {
   static ObjectNode health(GovernorStatus st) {
     Unknowns u = new Unknowns();
     ObjectNode n = F.objectNode();
-    boolean emergency = st.level() == PressureLevel.EMERGENCY;
+    Pressure p = pressure(st);
+    boolean emergency = p.level() == PressureLevel.EMERGENCY;
     n.put("status", emergency ? "emergency" : "ok");
     n.put("governor", st.name());
     n.put("running", st.running());
-    n.put("level", lower(st.level()));
-    n.set("governing", governing(st.pressure(), "governing", u));
+    n.put("level", lower(p.level()));
+    n.set("governing", governing(p, "governing", u));
     n.put("leakSuspected", st.trend() != null && st.trend().leakSuspected());
     if (st.snapshot() == null) {
       n.putNull("sampledAtMillis");

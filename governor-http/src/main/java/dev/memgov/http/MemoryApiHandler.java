@@ -192,12 +192,12 @@ public final class MemoryApiHandler {
         params(query, Set.of());
         noBody(r);
         GovernorStatus st = governor.status();
-        return json(st.level() == PressureLevel.EMERGENCY ? 503 : 200, JsonViews.health(st));
+        return json(JsonViews.pressure(st).level() == PressureLevel.EMERGENCY ? 503 : 200, JsonViews.health(st));
       }
       default: {
         params(query, Set.of());
         noBody(r);
-        boolean emergency = governor.status().level() == PressureLevel.EMERGENCY;
+        boolean emergency = JsonViews.pressure(governor.status()).level() == PressureLevel.EMERGENCY;
         return new Response(emergency ? 503 : 200, textHeaders(),
             (emergency ? "emergency" : "ok").getBytes(StandardCharsets.UTF_8));
       }
