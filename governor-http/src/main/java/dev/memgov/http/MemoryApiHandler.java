@@ -294,7 +294,10 @@ public final class MemoryApiHandler {
           governor.cacheTargets());
     }
     List<String> targets = governor.cacheTargets();
-    if (!targets.contains(target)) {
+    // as the core (and JMX) accept: the tiers all|l1|l2 in any case, cache names exactly
+    String tier = target.trim().toLowerCase(Locale.ROOT);
+    boolean isTier = tier.equals("all") || tier.equals("l1") || tier.equals("l2");
+    if (!isTier && !targets.contains(target)) {
       throw new ApiError(404, "unknown_target",
           "cache target must be one of " + String.join("|", targets) + ", but was '" + target + "'", targets);
     }

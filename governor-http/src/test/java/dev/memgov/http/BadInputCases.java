@@ -98,7 +98,8 @@ final class BadInputCases {
     c.add(new Case("clear without target", "DELETE", "/api/memory/cache", Map.of(), null, 400, "missing_parameter", "all", null, null));
     c.add(new Case("clear empty target", "DELETE", "/api/memory/cache?target=", Map.of(), null, 400, "missing_parameter", "sessions", null, null));
     c.add(new Case("clear unknown cache", "DELETE", "/api/memory/cache?target=users", Map.of(), null, 404, "unknown_target", "sessions", null, null));
-    c.add(new Case("clear wrong-case target", "DELETE", "/api/memory/cache?target=ALL", Map.of(), null, 404, "unknown_target", "all", null, null));
+    c.add(new Case("clear a tier that does not exist", "DELETE", "/api/memory/cache?target=l3", Map.of(), null, 404, "unknown_target", "all", null, null));
+    c.add(new Case("clear wrong-case cache name", "DELETE", "/api/memory/cache?target=Sessions", Map.of(), null, 404, "unknown_target", "sessions", null, null));
     c.add(new Case("clear a governable that is no cache", "DELETE", "/api/memory/cache?target=buffers", Map.of(), null, 404, "unknown_target", "l1", null, null));
     c.add(new Case("clear two targets", "DELETE", "/api/memory/cache?target=l1&target=l2", Map.of(), null, 400, "duplicate_parameter", "target", null, null));
     c.add(new Case("clear with unknown parameter", "DELETE", "/api/memory/cache?target=all&tier=l1", Map.of(), null, 400, "unknown_parameter", "target", null, null));
