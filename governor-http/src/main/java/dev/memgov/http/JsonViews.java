@@ -72,6 +72,22 @@ final class JsonViews {
     }
   }
 
+  /** A ratio rounded to four decimals (0.0001 = 0.01 %); NaN stays NaN. */
+  static double round4(double ratio) {
+    if (Double.isNaN(ratio) || Double.isInfinite(ratio)) {
+      return ratio;
+    }
+    return Math.round(ratio * 10_000.0) / 10_000.0;
+  }
+
+  /** A percentage rounded to two decimals; NaN stays NaN. */
+  static double round2(double percent) {
+    if (Double.isNaN(percent) || Double.isInfinite(percent)) {
+      return percent;
+    }
+    return Math.round(percent * 100.0) / 100.0;
+  }
+
   /** A ratio as a percentage with two decimals; NaN stays NaN (rendered null, never 0). */
   static double percent(double ratio) {
     if (Double.isNaN(ratio) || Double.isInfinite(ratio)) {
@@ -83,6 +99,30 @@ final class JsonViews {
   private static String why(MemorySnapshot s, String figure) {
     String r = s.unknownReasons().get(figure);
     return r != null ? r : "not reported by the sensor";
+  }
+
+  private static String heapRatioWhy(MemorySnapshot s) {
+    return s.oldGenAfterGc() < 0
+        ? "needs liveAfterGcBytes: " + why(s, "oldGenAfterGc")
+        : "needs maxBytes: " + why(s, "heapMax");
+  }
+
+  private static String rssLimitWhy(MemorySnapshot s) {
+    return s.unknownReasons().getOrDefault("rssLimit", "no RSS limit configured (memgov.rss-limit)");
+  }
+
+  private static String rssRatioWhy(MemorySnapshot s) {
+    return s.rss() < 0 ? "needs rssBytes: " + why(s, "rss") : "needs limitBytes: " + rssLimitWhy(s);
+  }
+
+  private static String containerRatioWhy(MemorySnapshot s) {
+    if (s.containerLimit() == MemorySnapshot.NO_LIMIT) {
+      return "needs limitBytes: none: the memory cgroup sets no limit";
+    }
+    if (s.containerLimit() < 0) {
+      return "needs limitBytes: " + why(s, "containerLimit");
+    }
+    return "needs workingSetBytes: " + why(s, "containerWorkingSet");
   }
 
   // ---------------------------------------------------------------- status
@@ -139,7 +179,7 @@ final class JsonViews {
     ObjectNode g = F.objectNode();
     g.put("signal", lower(p.governing()));
     String reason = p.governing() == Signal.NONE ? "no signal is known yet" : "unknown";
-    decimal(g, "ratio", p.governingRatio(), path, reason, u);
+    decimal(g, "ratio", round4(p.governingRatio()), path, reason, u);
     decimal(g, "percent", percent(p.governingRatio()), path, reason, u);
     return g;
   }
@@ -148,10 +188,8 @@ final class JsonViews {
     ObjectNode sig = F.objectNode();
 
     ObjectNode heap = sig.putObject("heap");
-    String heapWhy = s.oldGenAfterGc() < 0
-        ? "needs liveAfterGcBytes: " + why(s, "oldGenAfterGc")
-        : "needs maxBytes: " + why(s, "heapMax");
-    decimal(heap, "ratio", p.heapRatio(), "signals.heap", heapWhy, u);
+    String heapWhy = heapRatioWhy(s);
+    decimal(heap, "ratio", round4(p.heapRatio()), "signals.heap", heapWhy, u);
     decimal(heap, "percent", percent(p.heapRatio()), "signals.heap", heapWhy, u);
     heap.put("governs", p.governing() == Signal.HEAP);
     bytes(heap, "liveAfterGcBytes", s.oldGenAfterGc(), "signals.heap", why(s, "oldGenAfterGc"), u);
@@ -160,9 +198,9 @@ final class JsonViews {
     bytes(heap, "maxBytes", s.heapMax(), "signals.heap", why(s, "heapMax"), u);
 
     ObjectNode rss = sig.putObject("rss");
-    String rssLimitWhy = s.unknownReasons().getOrDefault("rssLimit", "no RSS limit configured (memgov.rss-limit)");
-    String rssWhy = s.rss() < 0 ? "needs rssBytes: " + why(s, "rss") : "needs limitBytes: " + rssLimitWhy;
-    decimal(rss, "ratio", p.rssRatio(), "signals.rss", rssWhy, u);
+    String rssLimitWhy = rssLimitWhy(s);
+    String rssWhy = rssRatioWhy(s);
+    decimal(rss, "ratio", round4(p.rssRatio()), "signals.rss", rssWhy, u);
     decimal(rss, "percent", percent(p.rssRatio()), "signals.rss", rssWhy, u);
     rss.put("governs", p.governing() == Signal.RSS);
     bytes(rss, "rssBytes", s.rss(), "signals.rss", why(s, "rss"), u);
@@ -181,7 +219,7 @@ final class JsonViews {
       c.put("limit", "set");
     }
     String cWhy = limitWhy != null ? "needs limitBytes: " + limitWhy : "needs workingSetBytes: " + why(s, "containerWorkingSet");
-    decimal(c, "ratio", p.containerRatio(), "signals.container", cWhy, u);
+    decimal(c, "ratio", round4(p.containerRatio()), "signals.container", cWhy, u);
     decimal(c, "percent", percent(p.containerRatio()), "signals.container", cWhy, u);
     c.put("governs", p.governing() == Signal.CONTAINER);
     bytes(c, "limitBytes", s.containerLimit() == MemorySnapshot.NO_LIMIT ? -1 : s.containerLimit(),
@@ -191,7 +229,7 @@ final class JsonViews {
 
     ObjectNode gc = sig.putObject("gc");
     bytes(gc, "count", s.gcCount(), "signals.gc", why(s, "gcCount"), u);
-    decimal(gc, "overheadPercent", s.gcOverheadPercent(), "signals.gc", why(s, "gcOverheadPercent"), u);
+    decimal(gc, "overheadPercent", round2(s.gcOverheadPercent()), "signals.gc", why(s, "gcOverheadPercent"), u);
     bytes(gc, "lastPauseMillis", s.lastGcPauseMillis(), "signals.gc", why(s, "lastGcPauseMillis"), u);
 
     ObjectNode nh = sig.putObject("nonHeap");
@@ -335,21 +373,20 @@ final class JsonViews {
     Unknowns u = new Unknowns();
     ObjectNode n = F.objectNode();
     n.put("sinceMillis", since);
+    // one reason per field for the whole series ("snapshots[].rssRatio"), not one per point
     ArrayNode snaps = n.putArray("snapshots");
-    for (int i = 0; i < h.snapshots().size(); i++) {
-      MemorySnapshot s = h.snapshots().get(i);
-      String path = "snapshots[" + i + "]";
+    String path = "snapshots[]";
+    for (MemorySnapshot s : h.snapshots()) {
       ObjectNode o = snaps.addObject();
       o.put("timestampMillis", s.timestampMillis());
-      decimal(o, "heapRatio", s.heapRatio(), path, "live set or heap max unknown", u);
-      decimal(o, "rssRatio", s.rssRatio(), path, "RSS or RSS limit unknown", u);
-      decimal(o, "containerRatio", s.containerRatio(), path,
-          s.containerLimit() == MemorySnapshot.NO_LIMIT ? "no container limit" : "container figures unknown", u);
+      decimal(o, "heapRatio", round4(s.heapRatio()), path, heapRatioWhy(s), u);
+      decimal(o, "rssRatio", round4(s.rssRatio()), path, rssRatioWhy(s), u);
+      decimal(o, "containerRatio", round4(s.containerRatio()), path, containerRatioWhy(s), u);
       bytes(o, "heapUsedBytes", s.heapUsed(), path, why(s, "heapUsed"), u);
       bytes(o, "liveAfterGcBytes", s.oldGenAfterGc(), path, why(s, "oldGenAfterGc"), u);
       bytes(o, "rssBytes", s.rss(), path, why(s, "rss"), u);
       bytes(o, "containerWorkingSetBytes", s.containerWorkingSet(), path, why(s, "containerWorkingSet"), u);
-      decimal(o, "gcOverheadPercent", s.gcOverheadPercent(), path, why(s, "gcOverheadPercent"), u);
+      decimal(o, "gcOverheadPercent", round2(s.gcOverheadPercent()), path, why(s, "gcOverheadPercent"), u);
     }
     ArrayNode changes = n.putArray("levelChanges");
     for (int i = 0; i < h.levelChanges().size(); i++) {
@@ -359,7 +396,7 @@ final class JsonViews {
       o.put("from", lower(c.from()));
       o.put("to", lower(c.to()));
       o.put("governing", lower(c.governing()));
-      decimal(o, "ratio", c.ratio(), "levelChanges[" + i + "]", "no signal was known", u);
+      decimal(o, "ratio", round4(c.ratio()), "levelChanges[]", "no signal was known", u);
     }
     n.set("unknown", u.toJson());
     return n;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.memgov.core.MemoryGovernor;
+import dev.memgov.core.PressureLevel;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -54,6 +55,19 @@ class ApiExamplesTest {
         call("POST", "/api/memory/optimize", Map.of("Content-Type", "application/json"), "{\"level\":\"light\"}", 401);
         call("DELETE", "/api/memory/cache?target=users", Map.of("Authorization", auth), null, 404);
         call("GET", "/api/memory/optimize", Map.of(), null, 405);
+        call("GET", "/api/memory/dashboard", Map.of(), null, 200);
+      }
+    }
+    // EMERGENCY, with a sensor scripted at 95 % of the heap (the rest is real)
+    try (MemoryGovernor governor = MemoryGovernor.builder().name("orders")
+            .sensor(new ScriptedSensor(0.95)).jvmGovernable(false).jmxEnabled(false).build()) {
+      governor.start();
+      await().atMost(Duration.ofSeconds(10)).until(() -> governor.status().level() == PressureLevel.EMERGENCY);
+      try (MemoryApiServer server = MemoryApiServer.builder(governor).port(0).build()) {
+        server.start();
+        base = URI.create("http://127.0.0.1:" + server.port());
+        call("GET", "/api/health", Map.of(), null, 503);
+        call("GET", "/api/simple-health", Map.of(), null, 503);
       }
     }
     Path file = Path.of("target", "api-examples.md");
@@ -76,9 +90,13 @@ class ApiExamplesTest {
       out.append('\n').append(body).append('\n');
     }
     out.append("```\n\n```http\nHTTP/1.1 ").append(r.statusCode()).append('\n');
-    for (String h : List.of("Content-Type", "Allow", "Retry-After", "WWW-Authenticate")) {
+    for (String h : List.of("Content-Type", "Allow", "Retry-After", "WWW-Authenticate", "Content-Security-Policy")) {
       r.headers().firstValue(h).ifPresent(v -> out.append(h).append(": ").append(v).append('\n'));
     }
-    out.append('\n').append(r.body()).append("\n```\n\n");
+    String text = r.body();
+    if (r.headers().firstValue("Content-Type").orElse("").startsWith("text/html")) {
+      text = String.join("\n", text.lines().limit(6).toList()) + "\n... (" + text.length() + " characters)";
+    }
+    out.append('\n').append(text).append("\n```\n\n");
   }
 }
