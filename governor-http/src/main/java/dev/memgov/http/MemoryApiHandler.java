@@ -117,13 +117,8 @@ public final class MemoryApiHandler {
   }
 
   /** Whether a bearer token is configured. */
-  public boolean hasToken() {
+  boolean hasToken() {
     return tokenDigest != null;
-  }
-
-  /** The governor this handler serves. */
-  public MemoryGovernor governor() {
-    return governor;
   }
 
   /**
