@@ -261,11 +261,12 @@ final class JsonViews {
     ObjectNode n = F.objectNode();
     n.put("name", g.name());
     n.put("kind", g.kind());
-    bytes(n, "footprintBytes", g.footprintBytes(), path, "the governable cannot tell its footprint", u);
+    boolean failed = g.state() != null && g.state().startsWith("status failed");
+    bytes(n, "footprintBytes", g.footprintBytes(), path, failed ? g.state() : "the governable cannot tell its footprint", u);
     n.put("footprintIsEstimate", g.footprintIsEstimate());
     n.put("budgetUnit", g.budgetUnit());
-    bytes(n, "configuredBudget", g.configuredBudget(), path, "the governable has no budget", u);
-    bytes(n, "currentBudget", g.currentBudget(), path, "the governable has no budget", u);
+    bytes(n, "configuredBudget", g.configuredBudget(), path, failed ? g.state() : "the governable has no budget", u);
+    bytes(n, "currentBudget", g.currentBudget(), path, failed ? g.state() : "the governable has no budget", u);
     n.put("rebuildCost", lower(g.rebuildCost()));
     n.put("state", g.state());
     return n;
@@ -340,19 +341,22 @@ final class JsonViews {
     long entries = 0;
     long bytes = 0;
     long keys = 0;
+    int failed = 0;
     for (int i = 0; i < results.size(); i++) {
       ClearResult r = results.get(i);
       String path = "cleared[" + i + "]";
       ObjectNode c = arr.addObject();
       c.put("cache", r.cache());
       c.put("tier", r.tier().wireName());
-      bytes(c, "l1Entries", r.l1Entries(), path, "the cache cannot tell", u);
-      bytes(c, "l1Bytes", r.l1Bytes(), path, "the cache cannot tell", u);
-      bytes(c, "l2Keys", r.l2Keys(), path, "the cache cannot tell", u);
+      String why = r.error() != null ? "clearing failed: " + r.error() : "the cache cannot tell";
+      bytes(c, "l1Entries", r.l1Entries(), path, why, u);
+      bytes(c, "l1Bytes", r.l1Bytes(), path, why, u);
+      bytes(c, "l2Keys", r.l2Keys(), path, why, u);
       if (r.error() == null) {
         c.putNull("error");
       } else {
         c.put("error", r.error());
+        failed++;
       }
       entries += Math.max(0, r.l1Entries());
       bytes += Math.max(0, r.l1Bytes());
@@ -360,6 +364,7 @@ final class JsonViews {
     }
     ObjectNode t = n.putObject("totals");
     t.put("caches", results.size());
+    t.put("failed", failed);
     t.put("l1Entries", entries);
     t.put("l1Bytes", bytes);
     t.put("l2Keys", keys);

@@ -331,6 +331,105 @@ abstract class AbstractApiTest {
     }
   }
 
+  @Test
+  void aGovernableOrCacheThatFailsIsReportedWithItsReasonNotHidden() throws Exception {
+    try (ApiFixture f = ApiFixture.start(binding())) {
+      f.governor.register(new FailingCache("broken"));
+
+      HttpResponse<String> status = f.get("/api/memory");
+      assertThat(status.statusCode()).isEqualTo(200);
+      JsonNode s = json(status);
+      int i = 0;
+      while (!s.path("governables").get(i).path("name").asText().equals("broken")) {
+        i++;
+      }
+      assertThat(s.path("governables").get(i).get("footprintBytes").isNull()).isTrue();
+      assertThat(s.path("unknown").path("governables[" + i + "].footprintBytes").asText())
+          .startsWith("status failed").contains("footprint unreadable");
+
+      HttpResponse<String> cleared = f.send("DELETE", "/api/memory/cache?target=all", Map.of(), null);
+      assertThat(cleared.statusCode()).isEqualTo(200);
+      JsonNode c = json(cleared);
+      assertThat(c.path("totals").path("caches").asInt()).isEqualTo(2);
+      assertThat(c.path("totals").path("failed").asInt()).isEqualTo(1);
+      JsonNode broken = byCache(c.path("cleared"), "broken");
+      assertThat(broken.path("error").asText()).contains("L2 unreachable");
+      assertThat(broken.get("l1Entries").isNull()).isTrue();
+      // the healthy cache was still cleared
+      assertThat(byCache(c.path("cleared"), "sessions").path("l1Entries").asLong()).isEqualTo(5);
+      assertThat(f.cache.l1Size()).isZero();
+      assertThat(c.path("unknown").toString()).contains("clearing failed: ").contains("L2 unreachable");
+    }
+  }
+
+  static JsonNode byCache(JsonNode array, String name) {
+    for (JsonNode n : array) {
+      if (n.path("cache").asText().equals(name)) {
+        return n;
+      }
+    }
+    throw new AssertionError("no cache '" + name + "' in " + array);
+  }
+
+  /** A cache whose footprint cannot be read and whose clear fails: a fault at the boundary. */
+  static final class FailingCache implements dev.memgov.core.ClearableCache {
+    private final String name;
+
+    FailingCache(String name) {
+      this.name = name;
+    }
+
+    @Override
+    public String name() {
+      return name;
+    }
+
+    @Override
+    public String kind() {
+      return "cache";
+    }
+
+    @Override
+    public long footprintBytes() {
+      throw new IllegalStateException("footprint unreadable");
+    }
+
+    @Override
+    public String budgetUnit() {
+      return "bytes";
+    }
+
+    @Override
+    public long configuredBudget() {
+      return 1024;
+    }
+
+    @Override
+    public long currentBudget() {
+      return 1024;
+    }
+
+    @Override
+    public dev.memgov.core.ReclaimResult reclaim(dev.memgov.core.ReclaimRequest request) {
+      return dev.memgov.core.ReclaimResult.nothing("broken");
+    }
+
+    @Override
+    public dev.memgov.core.RestoreResult restore(dev.memgov.core.RestoreRequest request) {
+      return dev.memgov.core.RestoreResult.complete();
+    }
+
+    @Override
+    public boolean hasL2() {
+      return true;
+    }
+
+    @Override
+    public dev.memgov.core.ClearResult clear(dev.memgov.core.CacheTier tier) {
+      throw new IllegalStateException("L2 unreachable");
+    }
+  }
+
   // ------------------------------------------------------------------ auth
 
   @Test

@@ -89,7 +89,8 @@ class JsonViewsTest {
 
     assertThat(n.path("cleared").get(0).get("l2Keys").isNull()).isTrue();
     assertThat(n.path("cleared").get(0).path("error").asText()).contains("L2 unreachable");
-    assertThat(n.path("unknown").path("cleared[0].l2Keys").asText()).isEqualTo("the cache cannot tell");
+    assertThat(n.path("unknown").path("cleared[0].l2Keys").asText()).isEqualTo("clearing failed: memgov cache 'a': L2 unreachable");
+    assertThat(n.path("totals").path("failed").asInt()).isEqualTo(1);
     assertThat(n.path("totals").path("l1Entries").asLong()).isEqualTo(5);
     assertThat(n.path("totals").path("l1Bytes").asLong()).isEqualTo(500);
     assertThat(n.path("totals").path("l2Keys").asLong()).isEqualTo(7);
