@@ -12,7 +12,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -46,7 +45,7 @@ abstract class AbstractApiTest {
   }
 
   @AfterAll
-  void stopTableFixture() throws Exception {
+  void stopTableFixture() {
     table.close();
   }
 
@@ -548,8 +547,7 @@ abstract class AbstractApiTest {
     if (node.isNull()) {
       out.add(path);
     } else if (node.isObject()) {
-      for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : node.properties()) {
         out.addAll(nullPaths(e.getValue(), path + "." + e.getKey()));
       }
     }

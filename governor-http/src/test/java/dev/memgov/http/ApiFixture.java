@@ -143,7 +143,7 @@ final class ApiFixture implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() {
     try {
       if (standalone != null) {
         standalone.close();
@@ -151,6 +151,8 @@ final class ApiFixture implements AutoCloseable {
       if (jetty != null) {
         jetty.stop();
       }
+    } catch (Exception e) {
+      throw new IllegalStateException("stopping the test server failed", e);
     } finally {
       governor.close();
     }
