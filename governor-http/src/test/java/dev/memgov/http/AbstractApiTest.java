@@ -90,6 +90,18 @@ abstract class AbstractApiTest {
     assertThat(table.state()).as("state after %s", c).isEqualTo(before);
   }
 
+  @ParameterizedTest(name = "{0} bytes")
+  @org.junit.jupiter.params.provider.ValueSource(ints = {100_000, 2_000_000})
+  void aBodyFarOverTheLimitStillGetsItsJson413(int size) {
+    ApiFixture.State before = table.state();
+
+    HttpResponse<String> r = table.optimize("{\"level\":\"standard\",\"force\":true,\"pad\":\"" + "x".repeat(size) + "\"}", Map.of());
+
+    assertThat(r.statusCode()).isEqualTo(413);
+    assertThat(json(r).path("error").asText()).isEqualTo("body_too_large");
+    assertThat(table.state()).isEqualTo(before);
+  }
+
   // ------------------------------------------------------------------ endpoints
 
   @Test
