@@ -17,6 +17,8 @@ final class DemoOptions {
   static final String REDIS_ENV = "MEMGOV_REDIS_URI";
   static final String DEFAULT_JDBC_URL = "jdbc:h2:mem:memgov-demo;DB_CLOSE_DELAY=-1";
   private static final long MIB = 1L << 20;
+  /** The default spike is 10 % of the max heap, but no more than this (big default heaps). */
+  static final long DEFAULT_SPIKE_CAP = 256 * MIB;
 
   final boolean help;
   final int port;
@@ -100,7 +102,7 @@ final class DemoOptions {
         "  --write-percent P     requests that update their row and invalidate the key, 0-100",
         "                        (default 5)",
         "  --spike SIZE|P%       bytes allocated by each spike, or a share of the max heap;",
-        "                        0 = no spikes (default 10%)",
+        "                        0 = no spikes (default 10% of the max heap, at most 256m)",
         "  --spike-period D      time between spikes, at least 100ms (default 30s)",
         "  --spike-hold D        how long a spike is held, shorter than the period (default 3s)",
         "  --duration D          stop by itself after D (default: run until Ctrl-C / SIGTERM)",
@@ -113,6 +115,11 @@ final class DemoOptions {
         "Sizes: bytes or with k, m, g (binary), decimals allowed (0.5k = 512).",
         "Durations: 500ms, 5s, 2m, 1h or ISO-8601 (PT5S).",
         "Governor policy: MEMGOV_* environment variables (see the README), e.g. MEMGOV_WARNING_PERCENT.",
+        "",
+        "On 127.0.0.1:PORT: GET /api/memory, POST /api/memory/optimize, DELETE /api/memory/cache,",
+        "GET /api/memory/history, GET /api/health, GET /api/simple-health, GET /metrics (Prometheus).",
+        "JMX: MBeans under dev.memgov (and HikariCP's) on the platform MBean server, e.g. jconsole.",
+        "Exit codes: 0 after Ctrl-C, SIGTERM or --duration; 1 when it cannot start; 2 for a bad flag.",
         "");
   }
 
@@ -154,7 +161,7 @@ final class DemoOptions {
     Parser(Map<String, String> env, long maxHeap) {
       this.env = env;
       this.maxHeap = maxHeap;
-      this.spikeBytes = maxHeap / 10;
+      this.spikeBytes = Math.min(maxHeap / 10, DEFAULT_SPIKE_CAP);
       this.l1Budget = maxHeap / 2;
     }
 

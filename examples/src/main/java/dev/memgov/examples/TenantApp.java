@@ -241,7 +241,7 @@ public final class TenantApp implements AutoCloseable {
       governor.subscribe(GovernorEvent.LevelChanged.class, this::onLevelChanged);
       governor.subscribe(GovernorEvent.CleanupCompleted.class, e -> status.event(cleanupText(e.report())));
       governor.start();
-      api = null; // interim: wired to governor-http's MemoryApiHandler once it is on main
+      api = MemoryApi.over(governor, options.token);
     } else {
       sensor = MemorySensor.system(GovernorPolicy.defaults(), dev.memgov.core.GovernorClock.system());
       closeables.push(sensor);

@@ -33,6 +33,13 @@ class DemoOptionsTest {
   }
 
   @Test
+  void theDefaultSpikeIsCappedOnBigHeaps() throws Exception {
+    assertThat(DemoOptions.parse(new String[0], Map.of(), 8L << 30).spikeBytes).isEqualTo(256L << 20);
+    assertThat(DemoOptions.parse(new String[] {"--spike", "10%"}, Map.of(), 8L << 30).spikeBytes)
+        .isEqualTo((8L << 30) / 10);
+  }
+
+  @Test
   void readsEveryFlagInBothForms() throws Exception {
     DemoOptions o = parse("--port", "0", "--no-governor", "--redis=redis://127.0.0.1:6380", "--jdbc-url",
         "jdbc:h2:mem:x", "--pool-size=3", "--rate", "0", "--threads", "2", "--keys", "50", "--value-size",

@@ -109,9 +109,36 @@ class TenantAppIT {
   }
 
   @Test
-  void theReadmeRunServesMetricsAndStopsCleanlyOnSigterm() throws Exception {
+  void theReadmeRunServesStatusOptimizeAndMetricsAndStopsCleanlyOnSigterm() throws Exception {
     start("--port", "0", "--rate", "200", "--status-interval", "500ms");
     int port = awaitPort();
+    ObjectMapper json = new ObjectMapper();
+
+    // 1. the status
+    HttpResponse<String> status = get(port, "/api/memory");
+    assertThat(status.statusCode()).isEqualTo(200);
+    JsonNode st = json.readTree(status.body());
+    assertThat(st.get("governor").asText()).isEqualTo("tenant");
+    assertThat(st.get("running").asBoolean()).isTrue();
+    assertThat(st.get("level").asText()).isIn("normal", "warning", "critical", "emergency");
+    assertThat(names(st.get("governables"))).contains("tenant-values", "hikari:tenant-db", "tenant-workers", "jvm");
+
+    // 2. an optimize: the cache's budget is cut, and the app says so on its console
+    HttpResponse<String> optimize = http.send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + port + "/api/memory/optimize"))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"level\":\"standard\",\"force\":true}")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(optimize.statusCode()).as(optimize.body()).isEqualTo(200);
+    JsonNode report = json.readTree(optimize.body());
+    assertThat(report.get("level").asText()).isEqualTo("standard");
+    assertThat(report.get("trigger").asText()).isEqualTo("http");
+    JsonNode cache = byName(report.get("governables"), "tenant-values");
+    assertThat(cache.get("budgetAfter").asLong()).isLessThanOrEqualTo(cache.get("budgetBefore").asLong() / 2);
+    JsonNode after = byName(json.readTree(get(port, "/api/memory").body()).get("governables"), "tenant-values");
+    assertThat(after.get("currentBudget").asLong()).isLessThan(after.get("configuredBudget").asLong());
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+        assertThat(stdout()).anyMatch(l -> l.contains("memgov cleanup standard (http")));
 
     // 3. the Prometheus scrape, with memgov's meters beside the app's
     await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
@@ -119,6 +146,7 @@ class TenantAppIT {
     String metrics = get(port, "/metrics").body();
     assertThat(metrics)
         .contains("memgov_pressure_level{")
+        .containsPattern("memgov_cleanups_total\\{[^}]*level=\"standard\"[^}]*trigger=\"http\"[^}]*} 1")
         .contains("memgov_governable_budget")
         .contains("memgov_cache_gets_total{")
         .contains("memgov_jdbc_pool_connections{")

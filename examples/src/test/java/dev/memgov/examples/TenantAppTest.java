@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.lang.management.ManagementFactory;
 import java.util.Map;
+import java.util.Set;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 import org.junit.jupiter.api.Test;
 
 /** The command-line paths of {@link TenantApp#main}: run, --help (exit 0), bad flags (exit 2). */
@@ -68,5 +72,31 @@ class TenantAppTest {
     assertThat(launch.options().rate).isEqualTo(10);
     assertThat(out()).isEmpty();
     assertThat(err()).isEmpty();
+  }
+
+  @Test
+  void startedInProcessItRegistersMBeansOnThePlatformServerAndCloseRemovesThem() throws Exception {
+    MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+    ObjectName memgov = new ObjectName("dev.memgov:*");
+    ObjectName hikari = new ObjectName("com.zaxxer.hikari:type=Pool (tenant-db)");
+    TenantApp.Launch launch = launch(Map.of(), "--port", "0", "--rate", "50", "--keys", "100", "--spike", "0",
+        "--l1-budget", "8m");
+    TenantApp app = new TenantApp(launch.options(), Map.of(),
+        new StatusLine(new PrintStream(out, true, StandardCharsets.UTF_8), false));
+    try {
+      app.start();
+      assertThat(app.port()).isPositive();
+      Set<ObjectName> names = server.queryNames(memgov, null);
+      assertThat(names).extracting(ObjectName::toString)
+          .anyMatch(n -> n.contains("tenant"))
+          .anyMatch(n -> n.contains("tenant-values"))
+          .anyMatch(n -> n.contains("tenant-workers"));
+      assertThat(server.isRegistered(hikari)).isTrue();
+    } finally {
+      app.close();
+    }
+    assertThat(server.queryNames(memgov, null)).isEmpty();
+    assertThat(server.isRegistered(hikari)).isFalse();
+    assertThat(out()).contains("memgov demo listening on http://127.0.0.1:").endsWith("memgov demo stopped cleanly\n");
   }
 }
