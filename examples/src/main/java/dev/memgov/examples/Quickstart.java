@@ -41,7 +41,7 @@ public final class Quickstart {
   }
 
   /**
-   * The running governor and its API.
+   * The running governor and its API. This record is immutable; close it once, from one thread.
    *
    * @param governor the governor
    * @param api the HTTP API; {@code api.port()} is the bound port

@@ -8,7 +8,9 @@ import sun.misc.Signal;
  * Turns Ctrl-C (SIGINT) and SIGTERM into an orderly stop: the first signal releases the main
  * thread, which closes the app and exits with 0; a second one exits at once with 130. Without this
  * the JVM would run its shutdown hooks and exit with 128 + the signal number. Where a signal cannot
- * be handled (an unusual platform) the shutdown hook still closes the app. Thread-safe.
+ * be handled (an unusual platform) the shutdown hook still closes the app. {@code sun.misc.Signal}
+ * is in {@code jdk.unsupported}, which JEP 260 keeps open for exactly this; javac warns about it.
+ * Thread-safe.
  */
 final class Shutdown {
 
