@@ -473,9 +473,10 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
   private void levelChanged(Pressure from, Pressure to) {
     long millis = clock.currentTimeMillis();
     history.add(new LevelChange(millis, from.level(), to.level(), to.governing(), to.governingRatio()));
-    LOG.info("memgov '{}': pressure {} -> {} ({} {}; thresholds {}/{}/{} %)", name, from.level(), to.level(),
-        to.governing().wireName(), Bytes.percent(to.governingRatio()),
-        policy.warningPercent(), policy.criticalPercent(), policy.emergencyPercent());
+    // listeners first (the app may shed load), then governables, then the log line
+    if (events.wants(GovernorEvent.LevelChanged.class)) {
+      events.publish(new GovernorEvent.LevelChanged(millis, from.level(), to.level(), to));
+    }
     for (Governable g : governables) {
       try {
         g.pressureChanged(from.level(), to.level());
@@ -484,9 +485,9 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
         LOG.error("memgov '{}': governable '{}' threw in pressureChanged", name, g.name(), t);
       }
     }
-    if (events.wants(GovernorEvent.LevelChanged.class)) {
-      events.publish(new GovernorEvent.LevelChanged(millis, from.level(), to.level(), to));
-    }
+    LOG.info("memgov '{}': pressure {} -> {} ({} {}; thresholds {}/{}/{} %)", name, from.level(), to.level(),
+        to.governing().wireName(), Bytes.percent(to.governingRatio()),
+        policy.warningPercent(), policy.criticalPercent(), policy.emergencyPercent());
   }
 
   private CleanupReport manualCleanup(CleanupLevel level, boolean force, Trigger trigger) {
