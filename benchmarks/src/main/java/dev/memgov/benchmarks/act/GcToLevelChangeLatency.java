@@ -1,14 +1,12 @@
 package dev.memgov.benchmarks.act;
 
-import com.sun.management.GarbageCollectionNotificationInfo;
+import dev.memgov.core.GovernorClock;
 import dev.memgov.core.GovernorEvent;
 import dev.memgov.core.GovernorPolicy;
 import dev.memgov.core.MemoryGovernor;
 import dev.memgov.core.MemorySnapshot;
 import dev.memgov.core.sensor.MemorySensor;
 import java.io.File;
-import java.lang.management.GarbageCollectorMXBean;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,12 +19,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.management.NotificationEmitter;
-import javax.management.NotificationListener;
 
 /**
- * GC end → level change latency through the notification path: JVM GC notification → sensor
- * callback → governor thread tick → {@code LevelChanged} listener. The GC's end is taken from the
+  * GC end → level change latency through the notification path: JVM GC notification → the system
+ * sensor's listener → governor thread tick → {@code LevelChanged} listener. The GC's end is taken from the
  * unified GC log's {@code timenanos} decorator (same clock as {@link System#nanoTime()}), not from
  * {@code GcInfo} (biased by ~20 ms on JDK 17). Each trial runs {@code System.gc()}; the sensor flips
  * the heap figure between 50 % and 95 % on every GC, so every GC changes the level.
@@ -54,59 +50,53 @@ public final class GcToLevelChangeLatency {
     System.exit(rc);
   }
 
-  /** Flips between 50 % and 95 % heap on every GC notification; forwards the GC end to the governor. */
+  /**
+   * The real system sensor (its GC notification listener, its sampling), with the after-GC figure
+   * replaced by 95 % of the heap after odd GCs and 50 % after even ones, so every GC changes the
+   * level. Records when each GC notification reached the sensor's callback.
+   */
   static final class FlippingSensor implements MemorySensor {
+    final MemorySensor real;
     final AtomicLong gcs = new AtomicLong();
     final long[] notifiedAt;
-    final List<Runnable> undo = new ArrayList<>();
 
-    FlippingSensor(int trials) {
-      notifiedAt = new long[trials + 16];
+    FlippingSensor(MemorySensor real, int trials) {
+      this.real = real;
+      this.notifiedAt = new long[trials + 16];
     }
 
     @Override
     public MemorySnapshot sample() {
-      long n = gcs.get();
-      long max = 1000L << 20;
-      long old = (n % 2 == 1) ? max * 95 / 100 : max / 2;
-      return MemorySnapshot.builder().time(System.currentTimeMillis(), System.nanoTime())
-          .heap(old, max, max).oldGenAfterGc(old).gc(n, 0, 0).build();
+      MemorySnapshot s = real.sample();
+      long max = s.heapMax();
+      long old = (gcs.get() % 2 == 1) ? max * 95 / 100 : max / 2;
+      return new MemorySnapshot(s.timestampMillis(), s.nanoTime(), s.heapUsed(), s.heapCommitted(), max, old,
+          s.gcCount(), s.gcOverheadPercent(), s.lastGcPauseMillis(), s.metaspaceUsed(), s.codeCacheUsed(),
+          s.directBufferUsed(), s.mappedBufferUsed(), s.threadCount(), s.rss(), s.rssLimit(), s.containerLimit(),
+          s.containerUsage(), s.containerWorkingSet(), s.psiSomeAvg10(), s.psiFullAvg10(), s.unknownReasons());
     }
 
     @Override
     public void start(Runnable onGcEnd) {
-      for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-        NotificationEmitter e = (NotificationEmitter) gc;
-        NotificationListener l = (n, hb) -> {
-          if (n.getType().equals(GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION)) {
-            long now = System.nanoTime();
-            long i = gcs.incrementAndGet();
-            if (i < notifiedAt.length) {
-              notifiedAt[(int) i] = now;
-            }
-            onGcEnd.run();
-          }
-        };
-        e.addNotificationListener(l, null, null);
-        undo.add(() -> {
-          try {
-            e.removeNotificationListener(l);
-          } catch (Exception ex) {
-            // gone
-          }
-        });
-      }
+      real.start(() -> {
+        long now = System.nanoTime();
+        long i = gcs.incrementAndGet();
+        if (i < notifiedAt.length) {
+          notifiedAt[(int) i] = now;
+        }
+        onGcEnd.run();
+      });
     }
 
     @Override
     public void close() {
-      undo.forEach(Runnable::run);
+      real.close();
     }
   }
 
   static void child(int trials, Path log) throws Exception {
-    FlippingSensor sensor = new FlippingSensor(trials);
     GovernorPolicy policy = GovernorPolicy.builder().timerTriggerEnabled(false).build();
+    FlippingSensor sensor = new FlippingSensor(MemorySensor.system(policy, GovernorClock.system()), trials);
     long[] changedAt = new long[trials + 16];
     AtomicInteger changes = new AtomicInteger();
     try (MemoryGovernor g = MemoryGovernor.builder().name("latency").policy(policy).sensor(sensor)
