@@ -38,6 +38,7 @@ public class GovernorTickBenchmark {
   public String sensor;
 
   private DefaultMemoryGovernor governor;
+  private MemorySensor bare;
 
   @Setup(Level.Trial)
   public void setUp() {
@@ -48,17 +49,25 @@ public class GovernorTickBenchmark {
       b.governable(new Idle("g" + i));
     }
     governor = (DefaultMemoryGovernor) b.build();
+    bare = sensor.equals("fixed") ? new Fixed() : MemorySensor.system(policy, dev.memgov.core.GovernorClock.system());
   }
 
   @TearDown(Level.Trial)
   public void tearDown() {
     governor.close();
+    bare.close();
   }
 
   @Benchmark
   public long tick() {
     governor.tickNow();
     return 0;
+  }
+
+  /** The sensor alone, side by side: tick minus this is the governor's own cost. */
+  @Benchmark
+  public MemorySnapshot sampleOnly() {
+    return bare.sample();
   }
 
   /** A prepared snapshot at 30 % heap: NORMAL. */
