@@ -24,6 +24,7 @@ final class ProcFile implements AutoCloseable {
   private final ByteBuffer buf;
   private FileChannel channel;
   private boolean failed;
+  private volatile boolean closed;
   private String failure;
   private int length;
 
@@ -72,7 +73,9 @@ final class ProcFile implements AutoCloseable {
 
   /** Allows the next {@link #read()} to try opening the file again after a failure. */
   void retry() {
-    failed = false;
+    if (!closed) {
+      failed = false;
+    }
   }
 
   /** Why the last read failed, or null. */
@@ -228,8 +231,9 @@ final class ProcFile implements AutoCloseable {
 
   @Override
   public void close() {
-    closeChannel();
+    closed = true;
     failed = true;
     failure = "sensor closed";
+    closeChannel();
   }
 }
