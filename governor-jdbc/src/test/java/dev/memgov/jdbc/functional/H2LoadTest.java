@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.memgov.core.CleanupLevel;
-import dev.memgov.core.ReclaimRequest;
-import dev.memgov.core.RestoreRequest;
-import dev.memgov.core.Trigger;
+import dev.memgov.core.MemoryGovernor;
 import dev.memgov.jdbc.H2Pools;
 import dev.memgov.jdbc.HikariGovernable;
 import java.time.Duration;
@@ -16,7 +13,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The PostgreSQL load scenario in small, on H2 in memory, so every build runs it: 8 threads of
- * queries, emergency to the floor and back, no query fails.
+ * queries, a real governor fed scripted snapshots goes NORMAL → EMERGENCY → NORMAL, the pool goes
+ * to the floor and back, no query fails.
  */
 class H2LoadTest {
 
@@ -25,20 +23,23 @@ class H2LoadTest {
   void underLoadThePoolGoesToTheFloorAndBackWithoutAFailedQuery(int minIdle) throws Exception {
     try (HikariDataSource ds = H2Pools.started("h2-load", 10, minIdle)) {
       HikariGovernable pool = HikariGovernable.adopt(ds);
+      ScriptedPressure pressure = new ScriptedPressure();
       QueryLoad load = new QueryLoad(ds, 8, "SELECT COUNT(*) FROM SYSTEM_RANGE(1, 2000)");
-      try {
+      try (MemoryGovernor governor = pressure.governor(pool)) {
+        governor.start();
         await().atMost(Duration.ofSeconds(10)).until(() -> H2Pools.serverSessions(ds) >= 8 && load.ok() > 100);
 
-        pool.reclaim(new ReclaimRequest(CleanupLevel.EMERGENCY, 0, Trigger.API));
+        pressure.ratio(0.95);
         await().atMost(Duration.ofSeconds(5)).until(() -> H2Pools.serverSessions(ds) == 1);
+        assertThat(pool.currentBudget()).isEqualTo(1);
         long okAtFloor = load.ok();
         await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> H2Pools.serverSessions(ds) <= 1);
         assertThat(load.ok()).isGreaterThan(okAtFloor);
 
-        while (!pool.restore(new RestoreRequest(25)).atConfigured()) {
-          // steps
-        }
+        pressure.ratio(0.5);
+        await().atMost(Duration.ofSeconds(10)).until(() -> pool.currentBudget() == 10);
         await().atMost(Duration.ofSeconds(10)).until(() -> H2Pools.serverSessions(ds) >= 8);
+        assertThat(ds.getMinimumIdle()).isEqualTo(minIdle);
       } finally {
         load.close();
       }

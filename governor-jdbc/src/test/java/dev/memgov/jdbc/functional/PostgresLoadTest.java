@@ -6,9 +6,9 @@ import static org.awaitility.Awaitility.await;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.memgov.core.CleanupLevel;
-import dev.memgov.core.ReclaimRequest;
-import dev.memgov.core.RestoreRequest;
-import dev.memgov.core.Trigger;
+import dev.memgov.core.CleanupReport;
+import dev.memgov.core.MemoryGovernor;
+import dev.memgov.core.PressureLevel;
 import dev.memgov.jdbc.HikariGovernable;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -24,8 +24,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Against a real PostgreSQL server (URL in env {@code MEMGOV_TEST_POSTGRES_URL}, e.g. {@code
  * jdbc:postgresql://127.0.0.1:55432/postgres?user=postgres}; skipped with a printed reason
- * without it): under 8 threads of queries, an emergency cleanup takes this pool's backends in
- * {@code pg_stat_activity} down to the floor, restoring brings them back, and no query fails.
+ * without it): under 8 threads of queries, a real governor fed scripted snapshots goes NORMAL →
+ * EMERGENCY → NORMAL; its emergency cleanup takes this pool's backends in {@code
+ * pg_stat_activity} down to the floor, its restore brings them back, and no query fails.
  */
 class PostgresLoadTest {
 
@@ -87,32 +88,44 @@ class PostgresLoadTest {
   }
 
   @Test
-  void underLoadEmergencyTakesBackendsToTheFloorAndRestoreBringsThemBackWithoutAFailedQuery() throws Exception {
+  void underLoadAGovernorAtEmergencyTakesBackendsToTheFloorAndCalmBringsThemBackWithoutAFailedQuery() throws Exception {
     HikariGovernable pool = HikariGovernable.adopt(ds);
+    ScriptedPressure pressure = new ScriptedPressure();
     QueryLoad load = new QueryLoad(ds, 8, "SELECT pg_sleep(0.002), count(*) FROM generate_series(1, 200)");
-    try {
-      // Given 8 threads querying a pool of 10
+    try (MemoryGovernor governor = pressure.governor(pool)) {
+      governor.start();
+      // Given 8 threads querying a pool of 10, at NORMAL pressure
       await().atMost(Duration.ofSeconds(10)).until(() -> backends() == 10 && load.ok() > 100);
       await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> backends() == 10);
 
-      // When an emergency cleanup runs
+      // When pressure reaches EMERGENCY
       long start = System.nanoTime();
-      String action = pool.reclaim(new ReclaimRequest(CleanupLevel.EMERGENCY, 0, Trigger.API)).action();
+      pressure.ratio(0.95);
 
-      // Then the server sees this pool's backends fall to the floor and stay there under the load
+      // Then the governor's emergency cleanup takes this pool's backends to the floor, under load
       await().atMost(Duration.ofSeconds(5)).until(() -> backends() == 1);
-      System.out.printf("PostgresLoadTest: %s; backends 10 -> 1 in %.1f ms%n", action, (System.nanoTime() - start) / 1e6);
+      System.out.printf("PostgresLoadTest: backends 10 -> 1 in %.1f ms after pressure reached EMERGENCY%n",
+          (System.nanoTime() - start) / 1e6);
+      assertThat(governor.status().level()).isEqualTo(PressureLevel.EMERGENCY);
+      CleanupReport report = governor.status().recentCleanups().get(0);
+      assertThat(report.level()).isEqualTo(CleanupLevel.EMERGENCY);
+      assertThat(report.outcomes()).singleElement().satisfies(o -> {
+        assertThat(o.name()).isEqualTo("hikari:pg-load");
+        assertThat(o.action()).startsWith("maximumPoolSize 10 -> 1, minimumIdle 10 -> 1");
+        assertThat(o.budgetBefore()).isEqualTo(10);
+        assertThat(o.budgetAfter()).isEqualTo(1);
+      });
       long okAtFloor = load.ok();
       await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> backends() <= 1);
       assertThat(load.ok()).as("queries keep running at the floor").isGreaterThan(okAtFloor + 50);
 
-      // When pressure is gone and the pool restores in steps
-      while (!pool.restore(new RestoreRequest(25)).atConfigured()) {
-        assertThat(ds.getMaximumPoolSize()).isLessThan(10);
-      }
+      // When pressure is back to NORMAL
+      pressure.ratio(0.5);
 
-      // Then the backends come back with the load (8 threads need 8)
+      // Then after the calm window the governor restores the pool in steps and the backends come back
+      await().atMost(Duration.ofSeconds(10)).until(() -> pool.currentBudget() == 10);
       await().atMost(Duration.ofSeconds(10)).until(() -> backends() >= 8);
+      assertThat(governor.status().level()).isEqualTo(PressureLevel.NORMAL);
       long okRestored = load.ok();
       await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> backends() >= 8);
       assertThat(load.ok()).isGreaterThan(okRestored + 200);

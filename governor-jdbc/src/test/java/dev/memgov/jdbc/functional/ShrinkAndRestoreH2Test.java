@@ -188,6 +188,41 @@ class ShrinkAndRestoreH2Test {
   }
 
   @Test
+  void aQueryRunningDuringAnEmergencyCleanupCompletesAndThePoolEndsAtItsFloor() throws Exception {
+    // Given a query that runs for 700 ms on one of the pool's connections
+    HikariDataSource ds = pool("running", 4, 4);
+    HikariGovernable g = HikariGovernable.adopt(ds);
+    try (Connection c = ds.getConnection(); java.sql.Statement s = c.createStatement()) {
+      s.execute("CREATE ALIAS IF NOT EXISTS SLEEP_MS FOR 'java.lang.Thread.sleep(long)'");
+    }
+    java.util.concurrent.ExecutorService runner = java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+      java.util.concurrent.Future<Integer> query = runner.submit(() -> {
+        try (Connection c = ds.getConnection(); java.sql.Statement s = c.createStatement()) {
+          started.countDown();
+          try (java.sql.ResultSet rs = s.executeQuery("SELECT 42 FROM (SELECT SLEEP_MS(700))")) {
+            rs.next();
+            return rs.getInt(1);
+          }
+        }
+      });
+      assertThat(started.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      await().atMost(Duration.ofSeconds(2)).until(() -> ds.getHikariPoolMXBean().getActiveConnections() == 1);
+
+      // When an emergency cleanup runs while it is running
+      reclaim(g, CleanupLevel.EMERGENCY);
+      assertThat(ds.getHikariPoolMXBean().getTotalConnections()).as("the running one stays").isEqualTo(1);
+
+      // Then the query completes with its result, and the pool holds the floor of 1 connection
+      assertThat(query.get(5, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(42);
+      await().atMost(Duration.ofSeconds(5)).until(() -> H2Pools.serverSessions(ds) <= 1);
+    } finally {
+      runner.shutdownNow();
+    }
+  }
+
+  @Test
   void restoreGrowsBackInStepsToTheConfiguredSizes() throws Exception {
     HikariDataSource ds = pool("restore", 10, 4);
     HikariGovernable g = HikariGovernable.adopt(ds);

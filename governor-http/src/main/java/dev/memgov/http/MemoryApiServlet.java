@@ -1,0 +1,113 @@
+package dev.memgov.http;
+
+import dev.memgov.core.MemoryGovernor;
+import jakarta.servlet.ServletConfig;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The {@code /api/memory} API as a Jakarta Servlet (6.0) that an application mounts in its own
+ * server. Map it to {@code /api/*} (or {@code /*}); the endpoint paths are the path within the
+ * web application (servlet path plus path info), exactly as with {@link MemoryApiServer}.
+ *
+ * <p>Give it a governor through the constructor, or register the governor as the servlet-context
+ * attribute {@value #GOVERNOR_ATTRIBUTE}. Init parameters (or context attributes of the same
+ * name) {@code memgov.http.token} and {@code memgov.http.protect-reads} set the bearer token and
+ * whether reads need it; a ready {@link MemoryApiHandler} can be passed instead.
+ *
+ * <p>This class is thread-safe once initialized.
+ */
+public class MemoryApiServlet extends HttpServlet {
+  private static final long serialVersionUID = 1L;
+
+  /** The servlet-context attribute holding the {@link MemoryGovernor} when none is passed. */
+  public static final String GOVERNOR_ATTRIBUTE = "dev.memgov.core.MemoryGovernor";
+
+  /** Init parameter: the bearer token for changing calls. */
+  public static final String TOKEN_PARAM = "memgov.http.token";
+
+  /** Init parameter: {@code true} to require the token for reads as well. */
+  public static final String PROTECT_READS_PARAM = "memgov.http.protect-reads";
+
+  private final transient MemoryGovernor governor;
+  private transient volatile MemoryApiHandler handler;
+
+  /** A servlet that reads the governor from the context attribute {@value #GOVERNOR_ATTRIBUTE}. */
+  public MemoryApiServlet() {
+    this.governor = null;
+  }
+
+  /** A servlet over {@code governor}; token and read protection from init parameters. */
+  public MemoryApiServlet(MemoryGovernor governor) {
+    this.governor = java.util.Objects.requireNonNull(governor, "governor");
+  }
+
+  /** A servlet over a ready handler (token, limits already set). */
+  public MemoryApiServlet(MemoryApiHandler handler) {
+    this.governor = null;
+    this.handler = java.util.Objects.requireNonNull(handler, "handler");
+  }
+
+  @Override
+  public void init(ServletConfig config) throws ServletException {
+    super.init(config);
+    if (handler != null) {
+      return;
+    }
+    MemoryGovernor g = governor;
+    if (g == null) {
+      Object attr = config.getServletContext().getAttribute(GOVERNOR_ATTRIBUTE);
+      if (!(attr instanceof MemoryGovernor)) {
+        throw new ServletException("memgov http: servlet context attribute '" + GOVERNOR_ATTRIBUTE
+            + "' must hold a MemoryGovernor, but was " + (attr == null ? "missing" : attr.getClass().getName())
+            + "; set it, or construct MemoryApiServlet(governor)");
+      }
+      g = (MemoryGovernor) attr;
+    }
+    try {
+      handler = MemoryApiHandler.builder(g)
+          .token(setting(config, TOKEN_PARAM))
+          .protectReads(Boolean.parseBoolean(setting(config, PROTECT_READS_PARAM)))
+          .build();
+    } catch (IllegalArgumentException e) {
+      throw new ServletException(e.getMessage(), e);
+    }
+  }
+
+  private static String setting(ServletConfig config, String name) {
+    String v = config.getInitParameter(name);
+    if (v == null) {
+      Object a = config.getServletContext().getAttribute(name);
+      v = a == null ? null : a.toString();
+    }
+    return v == null || v.isBlank() ? null : v.trim();
+  }
+
+  @Override
+  protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    MemoryApiHandler h = handler;
+    Map<String, String> headers = new LinkedHashMap<>();
+    for (Enumeration<String> names = req.getHeaderNames(); names != null && names.hasMoreElements(); ) {
+      String name = names.nextElement();
+      headers.put(name, req.getHeader(name));
+    }
+    String path = (req.getServletPath() == null ? "" : req.getServletPath())
+        + (req.getPathInfo() == null ? "" : req.getPathInfo());
+    byte[] body = MemoryApiHandler.readBody(req.getInputStream(), h.maxBodyBytes());
+    MemoryApiHandler.Response r = h.handle(new MemoryApiHandler.Request(
+        req.getMethod().toUpperCase(Locale.ROOT), path, req.getQueryString(), headers, body));
+    resp.setStatus(r.status());
+    r.headers().forEach(resp::setHeader);
+    resp.setContentLength(r.body().length);
+    if (r.body().length > 0) {
+      resp.getOutputStream().write(r.body());
+    }
+  }
+}

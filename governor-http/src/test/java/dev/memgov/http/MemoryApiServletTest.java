@@ -1,0 +1,94 @@
+package dev.memgov.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.memgov.core.MemoryGovernor;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Ways an application mounts the servlet in its own server (embedded Jetty 12, ee10). */
+class MemoryApiServletTest {
+
+  private MemoryGovernor governor;
+  private Server jetty;
+  private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+  @BeforeEach
+  void startGovernor() {
+    governor = MemoryGovernor.builder().name("servlet-test").sensor(new ScriptedSensor(0.5))
+        .governable(new TestGovernable("buffers")).jmxEnabled(false).jvmGovernable(false).build();
+    governor.start();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    if (jetty != null) {
+      jetty.stop();
+    }
+    governor.close();
+  }
+
+  private int start(String contextPath, ServletHolder holder, String mapping, Object governorAttribute) throws Exception {
+    jetty = new Server();
+    ServerConnector c = new ServerConnector(jetty);
+    c.setHost("127.0.0.1");
+    c.setPort(0);
+    jetty.addConnector(c);
+    ServletContextHandler ctx = new ServletContextHandler();
+    ctx.setContextPath(contextPath);
+    if (governorAttribute != null) {
+      ctx.setAttribute(MemoryApiServlet.GOVERNOR_ATTRIBUTE, governorAttribute);
+    }
+    ctx.addServlet(holder, mapping);
+    jetty.setHandler(ctx);
+    jetty.start();
+    return c.getLocalPort();
+  }
+
+  private HttpResponse<String> get(int port, String path) throws Exception {
+    return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void readsTheGovernorFromAContextAttributeAndServesUnderAContextPath() throws Exception {
+    int port = start("/app", new ServletHolder(new MemoryApiServlet()), "/*", governor);
+
+    HttpResponse<String> r = get(port, "/app/api/memory");
+
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    assertThat(ApiFixture.json(r).path("governor").asText()).isEqualTo("servlet-test");
+    assertThat(get(port, "/api/memory").statusCode()).isEqualTo(404); // outside the context
+    assertThat(ApiFixture.json(get(port, "/app/api/nothing")).path("error").asText()).isEqualTo("not_found");
+  }
+
+  @Test
+  void withoutAGovernorTheServletFailsAtStartupSayingWhatToSet() {
+    ServletHolder holder = new ServletHolder(new MemoryApiServlet());
+
+    assertThatThrownBy(() -> start("/", holder, "/api/*", "not a governor"))
+        .hasMessage("memgov http: servlet context attribute 'dev.memgov.core.MemoryGovernor' must hold a MemoryGovernor, "
+            + "but was java.lang.String; set it, or construct MemoryApiServlet(governor)");
+  }
+
+  @Test
+  void aReadyHandlerCarriesItsTokenIntoTheServlet() throws Exception {
+    MemoryApiHandler handler = MemoryApiHandler.builder(governor).token(ApiFixture.TOKEN).protectReads(true).build();
+    int port = start("/", new ServletHolder(new MemoryApiServlet(handler)), "/api/*", null);
+
+    assertThat(get(port, "/api/memory").statusCode()).isEqualTo(401);
+    HttpResponse<String> ok = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/memory"))
+        .header("Authorization", "Bearer " + ApiFixture.TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(ok.statusCode()).isEqualTo(200);
+  }
+}
