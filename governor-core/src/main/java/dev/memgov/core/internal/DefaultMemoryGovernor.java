@@ -21,6 +21,7 @@ import dev.memgov.core.PressureLevel;
 import dev.memgov.core.RebuildCost;
 import dev.memgov.core.RestoreRequest;
 import dev.memgov.core.RestoreResult;
+import dev.memgov.core.Signal;
 import dev.memgov.core.Trend;
 import dev.memgov.core.Trigger;
 import dev.memgov.core.jmx.GovernorJmx;
@@ -52,14 +53,14 @@ import org.slf4j.LoggerFactory;
  * MemoryGovernor#builder()}.
  *
  * <p>This class is thread-safe: every mutation of the pressure state happens on the governor
- * thread; {@link #status()} reads a volatile immutable state and the governables' live figures
- * without locks.
+ * thread; {@link #status()} reads the last tick's figures without locks (a sequence counter makes the
+ * read consistent without allocating a holder per tick) and the governables' live figures.
  */
 public final class DefaultMemoryGovernor implements MemoryGovernor {
   private static final Logger LOG = LoggerFactory.getLogger(MemoryGovernor.class);
   private static final int RECENT_CLEANUPS = 20;
 
-  /** What the last tick saw; replaced whole, read without locks. */
+  /** What the last tick saw, as read by {@link #status()}. */
   private record TickState(MemorySnapshot snapshot, Pressure pressure, Trend trend, long ticks) {}
 
   private final String name;
@@ -80,7 +81,13 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
     safeTick(Trigger.GC);
   };
 
-  private volatile TickState state;
+  // the last tick's figures: written by the governor thread between two increments of stateVersion
+  // (odd while writing), read by status() as a seqlock; no holder object per tick
+  private volatile long stateVersion;
+  private volatile MemorySnapshot lastSnapshot;
+  private volatile Pressure lastPressure;
+  private volatile Trend lastTrend = Trend.UNKNOWN;
+  private volatile long tickCount;
   private volatile List<CleanupReport> recentCleanups = List.of();
   private volatile boolean running;
   private volatile Thread governorThread;
@@ -113,7 +120,7 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
       }
       this.governables.add(new JvmGovernable(policy));
     }
-    this.state = new TickState(null, Pressure.initial(clock.nanoTime()), Trend.UNKNOWN, 0);
+    this.lastPressure = Pressure.initial(clock.nanoTime());
   }
 
   @Override
@@ -223,12 +230,25 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
 
   @Override
   public GovernorStatus status() {
-    TickState s = state;
+    TickState s = readState();
     List<GovernableStatus> gs = new ArrayList<>(governables.size());
     for (Governable g : governables) {
       gs.add(statusOf(g));
     }
     return new GovernorStatus(name, running, s.snapshot, s.pressure, s.trend, gs, recentCleanups, policy, s.ticks);
+  }
+
+  private TickState readState() {
+    while (true) {
+      long v = stateVersion;
+      if ((v & 1) == 0) {
+        TickState s = new TickState(lastSnapshot, lastPressure, lastTrend, tickCount);
+        if (stateVersion == v) {
+          return s;
+        }
+      }
+      Thread.onSpinWait();
+    }
   }
 
   private static GovernableStatus statusOf(Governable g) {
@@ -426,18 +446,19 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
 
   private void tick(Trigger trigger) {
     long now = clock.nanoTime();
-    TickState s = sampleAndEvaluate(now);
-    Pressure p = s.pressure;
-    CleanupLevel level = steering.decide(p, s.snapshot, now);
+    sampleAndEvaluate(now);
+    MemorySnapshot snap = lastSnapshot;
+    Pressure p = lastPressure;
+    CleanupLevel level = steering.decide(p, snap, now);
     if (level != null) {
       long gap = level == CleanupLevel.LIGHT ? 0
-          : PressureEvaluator.bytesOverTarget(s.snapshot, p.governing(), leaveTarget(p.level()));
-      cleanup(level, trigger, gap, true, s, now);
+          : PressureEvaluator.bytesOverTarget(snap, p.governing(), leaveTarget(p.level()));
+      cleanup(level, trigger, gap, true, p, snap.gcCount(), now);
     } else if (steering.restoreDue(p, now)) {
       restoreStep(now);
     }
     if (LOG.isDebugEnabled()) {
-      LOG.debug("memgov '{}': tick {} ({}): {} {} {}", name, s.ticks, trigger.name().toLowerCase(Locale.ROOT),
+      LOG.debug("memgov '{}': tick {} ({}): {} {} {}", name, tickCount, trigger.name().toLowerCase(Locale.ROOT),
           p.level(), p.governing().wireName(), Bytes.percent(p.governingRatio()));
     }
   }
@@ -449,33 +470,47 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
     return (percent - policy.hysteresisPoints()) / 100.0;
   }
 
-  private TickState sampleAndEvaluate(long now) {
-    TickState prev = state;
+  /** Samples, evaluates and publishes the figures; a level change is announced here. */
+  private void sampleAndEvaluate(long now) {
+    MemorySnapshot prevSnap = lastSnapshot;
+    Pressure prev = lastPressure;
+    Trend prevTrend = lastTrend;
     MemorySnapshot snap = sensor.sample();
-    Pressure p = PressureEvaluator.evaluate(snap, prev.pressure, policy, now);
-    Trend trend = trendEstimator.update(snap, p);
-    history.add(snap);
-    TickState s = new TickState(snap, p, trend == null ? Trend.UNKNOWN : trend, prev.ticks + 1);
-    state = s;
-    if (p.level() != prev.pressure.level()) {
-      levelChanged(prev.pressure, p);
+    Pressure p = PressureEvaluator.evaluate(snap, prev, policy, now);
+    Trend trend;
+    if (prevSnap != null && snap.gcCount() >= 0 && snap.gcCount() == prevSnap.gcCount()
+        && p.governing() == Signal.HEAP && prev.governing() == Signal.HEAP) {
+      trend = prevTrend; // heap-governed and no GC since: no new point, same after-GC figure, same trend
+    } else {
+      Trend t = trendEstimator.update(snap, p);
+      trend = t == null ? Trend.UNKNOWN : t;
     }
-    if (s.trend.leakSuspected() && !prev.trend.leakSuspected()) {
+    history.add(snap);
+    stateVersion++; // odd: writing (only this thread writes)
+    lastSnapshot = snap;
+    lastPressure = p;
+    lastTrend = trend;
+    tickCount++;
+    stateVersion++;
+    if (p.level() != prev.level()) {
+      levelChanged(prev, p);
+    }
+    if (trend.leakSuspected() && !prevTrend.leakSuspected()) {
       LOG.warn("memgov '{}': the live set rose across {} GCs ({} per minute): a leak is suspected", name,
-          policy.leakGcCount(), Bytes.format((long) s.trend.bytesPerMinute()));
+          policy.leakGcCount(), Bytes.format((long) trend.bytesPerMinute()));
       if (events.wants(GovernorEvent.LeakSuspected.class)) {
-        events.publish(new GovernorEvent.LeakSuspected(clock.currentTimeMillis(), s.trend));
+        events.publish(new GovernorEvent.LeakSuspected(clock.currentTimeMillis(), trend));
       }
     }
-    return s;
   }
 
   private void levelChanged(Pressure from, Pressure to) {
     long millis = clock.currentTimeMillis();
     history.add(new LevelChange(millis, from.level(), to.level(), to.governing(), to.governingRatio()));
-    LOG.info("memgov '{}': pressure {} -> {} ({} {}; thresholds {}/{}/{} %)", name, from.level(), to.level(),
-        to.governing().wireName(), Bytes.percent(to.governingRatio()),
-        policy.warningPercent(), policy.criticalPercent(), policy.emergencyPercent());
+    // listeners first (the app may shed load), then governables, then the log line
+    if (events.wants(GovernorEvent.LevelChanged.class)) {
+      events.publish(new GovernorEvent.LevelChanged(millis, from.level(), to.level(), to));
+    }
     for (Governable g : governables) {
       try {
         g.pressureChanged(from.level(), to.level());
@@ -484,9 +519,9 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
         LOG.error("memgov '{}': governable '{}' threw in pressureChanged", name, g.name(), t);
       }
     }
-    if (events.wants(GovernorEvent.LevelChanged.class)) {
-      events.publish(new GovernorEvent.LevelChanged(millis, from.level(), to.level(), to));
-    }
+    LOG.info("memgov '{}': pressure {} -> {} ({} {}; thresholds {}/{}/{} %)", name, from.level(), to.level(),
+        to.governing().wireName(), Bytes.percent(to.governingRatio()),
+        policy.warningPercent(), policy.criticalPercent(), policy.emergencyPercent());
   }
 
   private CleanupReport manualCleanup(CleanupLevel level, boolean force, Trigger trigger) {
@@ -495,11 +530,12 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
     if (left > 0 && !force) {
       throw new CleanupRefusedException(level, Duration.ofNanos(left));
     }
-    TickState s = sampleAndEvaluate(now);
-    return cleanup(level, trigger, 0, false, s, now);
+    sampleAndEvaluate(now);
+    return cleanup(level, trigger, 0, false, lastPressure, lastSnapshot.gcCount(), now);
   }
 
-  private CleanupReport cleanup(CleanupLevel level, Trigger trigger, long gap, boolean automatic, TickState s, long now) {
+  private CleanupReport cleanup(CleanupLevel level, Trigger trigger, long gap, boolean automatic, Pressure before,
+      long gcCount, long now) {
     long startedMillis = clock.currentTimeMillis();
     List<Ladder.Step> steps = Ladder.plan(governables, level, gap);
     List<CleanupReport.GovernableOutcome> outcomes = ladder.run(steps, level, trigger);
@@ -509,9 +545,9 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
         errors.add(o.name() + ": " + o.error());
       }
     }
-    CleanupReport report = new CleanupReport(++cleanupSeq, trigger, level, s.pressure, gap, startedMillis,
+    CleanupReport report = new CleanupReport(++cleanupSeq, trigger, level, before, gap, startedMillis,
         clock.nanoTime() - now, outcomes, errors);
-    steering.ran(level, now, s.snapshot.gcCount(), automatic);
+    steering.ran(level, now, gcCount, automatic);
     List<CleanupReport> recent = new ArrayList<>(recentCleanups);
     recent.add(report);
     if (recent.size() > RECENT_CLEANUPS) {
@@ -632,6 +668,6 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
 
   /** For the status views of this package's tests: the level the last tick saw. */
   PressureLevel level() {
-    return state.pressure.level();
+    return lastPressure.level();
   }
 }

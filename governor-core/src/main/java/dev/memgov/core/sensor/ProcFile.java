@@ -22,14 +22,17 @@ import java.nio.file.StandardOpenOption;
 final class ProcFile implements AutoCloseable {
   private final Path path;
   private final ByteBuffer buf;
+  private final byte[] bytes;
   private FileChannel channel;
   private boolean failed;
+  private volatile boolean closed;
   private String failure;
   private int length;
 
   ProcFile(Path path, int capacity) {
     this.path = path;
     this.buf = ByteBuffer.allocateDirect(capacity);
+    this.bytes = new byte[capacity];
   }
 
   Path path() {
@@ -54,6 +57,7 @@ final class ProcFile implements AutoCloseable {
         pos += n;
       }
       length = buf.position();
+      buf.get(0, bytes, 0, length); // one bulk copy; parsing then indexes a plain array
       return true;
     } catch (NoSuchFileException e) {
       fail("no " + path);
@@ -72,7 +76,9 @@ final class ProcFile implements AutoCloseable {
 
   /** Allows the next {@link #read()} to try opening the file again after a failure. */
   void retry() {
-    failed = false;
+    if (!closed) {
+      failed = false;
+    }
   }
 
   /** Why the last read failed, or null. */
@@ -98,7 +104,7 @@ final class ProcFile implements AutoCloseable {
   long field(int index) {
     int i = skipSpaces(0);
     for (int f = 0; f < index; f++) {
-      while (i < length && buf.get(i) != ' ' && buf.get(i) != '\n') {
+      while (i < length && bytes[i] != ' ' && bytes[i] != '\n') {
         i++;
       }
       i = skipSpaces(i);
@@ -110,7 +116,7 @@ final class ProcFile implements AutoCloseable {
   long keyed(byte[] key) {
     int line = 0;
     while (line < length) {
-      if (matches(line, key) && line + key.length < length && buf.get(line + key.length) == ' ') {
+      if (matches(line, key) && line + key.length < length && bytes[line + key.length] == ' ') {
         return parseLong(skipSpaces(line + key.length));
       }
       line = nextLine(line);
@@ -150,7 +156,7 @@ final class ProcFile implements AutoCloseable {
       return false;
     }
     for (int k = 0; k < s.length; k++) {
-      if (buf.get(at + k) != s[k]) {
+      if (bytes[at + k] != s[k]) {
         return false;
       }
     }
@@ -158,14 +164,14 @@ final class ProcFile implements AutoCloseable {
   }
 
   private int nextLine(int i) {
-    while (i < length && buf.get(i) != '\n') {
+    while (i < length && bytes[i] != '\n') {
       i++;
     }
     return i + 1;
   }
 
   private int skipSpaces(int i) {
-    while (i < length && (buf.get(i) == ' ' || buf.get(i) == '\t')) {
+    while (i < length && (bytes[i] == ' ' || bytes[i] == '\t')) {
       i++;
     }
     return i;
@@ -176,7 +182,7 @@ final class ProcFile implements AutoCloseable {
     long v = 0;
     boolean any = false;
     while (i < length) {
-      byte b = buf.get(i);
+      byte b = bytes[i];
       if (b < '0' || b > '9') {
         break;
       }
@@ -197,15 +203,15 @@ final class ProcFile implements AutoCloseable {
     long frac = 0;
     long scale = 1;
     boolean any = false;
-    while (i < length && buf.get(i) >= '0' && buf.get(i) <= '9') {
-      whole = whole * 10 + (buf.get(i) - '0');
+    while (i < length && bytes[i] >= '0' && bytes[i] <= '9') {
+      whole = whole * 10 + (bytes[i] - '0');
       any = true;
       i++;
     }
-    if (i < length && buf.get(i) == '.') {
+    if (i < length && bytes[i] == '.') {
       i++;
-      while (i < length && buf.get(i) >= '0' && buf.get(i) <= '9' && scale < 1_000_000_000L) {
-        frac = frac * 10 + (buf.get(i) - '0');
+      while (i < length && bytes[i] >= '0' && bytes[i] <= '9' && scale < 1_000_000_000L) {
+        frac = frac * 10 + (bytes[i] - '0');
         scale *= 10;
         any = true;
         i++;
@@ -228,8 +234,9 @@ final class ProcFile implements AutoCloseable {
 
   @Override
   public void close() {
-    closeChannel();
+    closed = true;
     failed = true;
     failure = "sensor closed";
+    closeChannel();
   }
 }

@@ -25,7 +25,7 @@ import java.util.Objects;
  * cgroup's usage. The working set is that usage minus the inactive file pages of the last
  * {@code memory.stat} read.
  *
- * <p><b>Every {@value #STAT_REFRESH_MILLIS} ms at most</b>: {@code memory.stat} (~7 µs, the
+ * <p><b>Every {@value #STAT_REFRESH_MILLIS} ms at most</b>: {@code memory.stat} (~8.5 µs here, the
  * costliest file), PSI (the kernel recomputes avg10 only every 2 s, so reading it more often
  * yields nothing new), metaspace and code cache (each pool read allocates a {@code MemoryUsage}
  * and they move slowly). With the default 1 s tick that is every tick; samples taken in between

@@ -181,6 +181,52 @@ class GovernorThreadTest {
   }
 
   @Test
+  void statusIsAlwaysOneTicksConsistentViewWhileTicksRun() throws Exception {
+    DefaultMemoryGovernor g = governor(GovernorPolicy.builder().timerTriggerEnabled(false));
+    g.start();
+    java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicInteger checked = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicReference<String> torn = new java.util.concurrent.atomic.AtomicReference<>();
+    Thread reader = new Thread(() -> {
+      while (!stop.get()) {
+        var st = g.status();
+        if (st.snapshot() != null) {
+          if (st.snapshot().heapRatio() != st.pressure().heapRatio()) {
+            torn.set(st.snapshot().heapRatio() + " vs " + st.pressure().heapRatio());
+          }
+          checked.incrementAndGet();
+        }
+      }
+    });
+    reader.start();
+    for (int i = 0; i < 2000; i++) {
+      sensor.ratio(0.1 + (i % 80) / 100.0);
+      g.tickNow();
+    }
+    stop.set(true);
+    reader.join();
+    assertThat(torn.get()).isNull();
+    assertThat(checked.get()).isPositive();
+  }
+
+  @Test
+  void aRisingLiveSetRaisesOneLeakSuspectedEvent() {
+    DefaultMemoryGovernor g = governor(GovernorPolicy.builder().timerTriggerEnabled(false).leakGcCount(3));
+    List<GovernorEvent.LeakSuspected> leaks = new CopyOnWriteArrayList<>();
+    g.subscribe(GovernorEvent.LeakSuspected.class, leaks::add);
+    for (int i = 0; i < 8; i++) {
+      sensor.ratio(0.20 + i * 0.01).gc();
+      clock.advance(Duration.ofSeconds(10));
+      g.tickNow();
+    }
+    assertThat(leaks).singleElement().satisfies(e -> {
+      assertThat(e.trend().leakSuspected()).isTrue();
+      assertThat(e.trend().bytesPerMinute()).isPositive();
+    });
+    assertThat(g.status().trend().leakSuspected()).isTrue();
+  }
+
+  @Test
   void registerAndUnregisterAtRuntimeWithEvents() {
     DefaultMemoryGovernor g = governor(GovernorPolicy.builder().timerTriggerEnabled(false));
     List<GovernorEvent> events = new CopyOnWriteArrayList<>();

@@ -162,6 +162,11 @@ class CgroupFixtureTest {
     MemorySnapshot s = sensor.sample();
     assertThat(s.rss()).isEqualTo(MemorySnapshot.UNKNOWN);
     assertThat(s.unknownReasons()).containsEntry("rss", "sensor closed");
+    // the limit refresh, which retries files that failed, does not reopen a closed sensor's files
+    clock.advanceMillis(SystemMemorySensor.LIMIT_REFRESH_MILLIS);
+    MemorySnapshot later = sensor.sample();
+    assertThat(later.rss()).isEqualTo(MemorySnapshot.UNKNOWN);
+    assertThat(later.containerUsage()).isEqualTo(MemorySnapshot.UNKNOWN);
   }
 
   private MemorySnapshot sample(String fixture) {

@@ -31,6 +31,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class MemoryCgroup implements AutoCloseable {
   private static final String PREFIX = "memgov-";
+  private static final String STALE_PREFIX = "memgov-test-";
 
   private final int version;
   private final Path dir;
@@ -114,6 +115,7 @@ public final class MemoryCgroup implements AutoCloseable {
     if (base.problem() != null) {
       throw new IllegalStateException("memgov test cgroup: " + base.problem());
     }
+    removeStale(base.parent());
     Path dir = base.parent().resolve(name);
     Files.createDirectory(dir);
     MemoryCgroup cg = new MemoryCgroup(base.version(), dir, limitBytes);
@@ -254,6 +256,35 @@ public final class MemoryCgroup implements AutoCloseable {
           throw new IOException("memgov test cgroup: interrupted while removing " + dir, ie);
         }
       }
+    }
+  }
+
+  /**
+   * Removes {@code memgov-test-<pid>} cgroups left behind by test JVMs that died before closing
+   * them: only those whose pid is gone and that hold no process. Other {@code memgov-*} names are
+   * never touched (their numbers need not be pids).
+   */
+  static void removeStale(Path parent) {
+    try (var dirs = Files.newDirectoryStream(parent, STALE_PREFIX + "*")) {
+      for (Path d : dirs) {
+        String n = d.getFileName().toString();
+        long pid;
+        try {
+          pid = Long.parseLong(n.substring(STALE_PREFIX.length()));
+        } catch (NumberFormatException e) {
+          continue;
+        }
+        if (ProcessHandle.of(pid).isPresent() || !Files.readString(d.resolve("cgroup.procs")).isBlank()) {
+          continue;
+        }
+        try {
+          Files.delete(d);
+        } catch (IOException e) {
+          // still busy (child cgroups or a process just moved in): leave it
+        }
+      }
+    } catch (IOException e) {
+      // nothing to clean up, or not allowed to look
     }
   }
 
