@@ -66,6 +66,7 @@ public final class TenantApp implements AutoCloseable {
   private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
   private final LongAdder loads = new LongAdder();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private volatile boolean started;
 
   private PrometheusMeterRegistry registry;
   private TenantDatabase db;
@@ -107,8 +108,7 @@ public final class TenantApp implements AutoCloseable {
       app.start();
     } catch (Exception | LinkageError e) {
       line.finish();
-      System.err.println("memgov demo: cannot start: " + e.getMessage());
-      app.close();
+      System.err.println(startFailure(e));
       System.exit(EXIT_FAILED);
       return;
     }
@@ -154,6 +154,12 @@ public final class TenantApp implements AutoCloseable {
       return new Launch(null, EXIT_OK);
     }
     return new Launch(o, -1);
+  }
+
+  /** The one line printed when the app cannot start: what failed and why. */
+  static String startFailure(Throwable e) {
+    String m = e.getMessage() == null ? e.toString() : e.getMessage();
+    return "memgov demo: cannot start: " + (m.startsWith("memgov demo: ") ? m.substring("memgov demo: ".length()) : m);
   }
 
   /**
@@ -267,6 +273,7 @@ public final class TenantApp implements AutoCloseable {
         + (options.redisUri != null ? ", Redis L2" : "") + ")");
     status.event("memgov demo listening on " + base + "  (try: curl " + base + "/api/memory ; curl " + base
         + "/metrics ; Ctrl-C stops)");
+    started = true;
   }
 
   /** The bound HTTP port (the free one picked for {@code --port 0}). */
@@ -382,7 +389,7 @@ public final class TenantApp implements AutoCloseable {
         System.err.println("memgov demo: while stopping: " + e);
       }
     }
-    if (http != null || registry != null) {
+    if (started) {
       status.finish();
       status.event("memgov demo stopped cleanly");
     }

@@ -65,7 +65,8 @@ final class TenantDatabase implements AutoCloseable {
     try {
       ds = new HikariDataSource(config);
     } catch (RuntimeException e) {
-      throw new SQLException("memgov demo: cannot open the database at " + jdbcUrl + ": " + e.getMessage(), e);
+      throw new SQLException("memgov demo: cannot open the database at " + jdbcUrl + ": " + e.getMessage()
+          + "; check --jdbc-url (H2 and PostgreSQL drivers are in the jar)", e);
     }
     int accounts = Math.min(keys, MAX_ACCOUNTS);
     try {

@@ -99,4 +99,18 @@ class TenantAppTest {
     assertThat(server.isRegistered(hikari)).isFalse();
     assertThat(out()).contains("memgov demo listening on http://127.0.0.1:").endsWith("memgov demo stopped cleanly\n");
   }
+
+  @Test
+  void aDatabaseThatCannotBeOpenedStopsTheStartSaysWhyAndLeavesNothingBehind() throws Exception {
+    MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+    TenantApp.Launch launch = launch(Map.of(), "--port", "0", "--jdbc-url", "jdbc:nope:x");
+    TenantApp app = new TenantApp(launch.options(), Map.of(),
+        new StatusLine(new PrintStream(out, true, StandardCharsets.UTF_8), false));
+    Exception failure = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, app::start);
+    assertThat(TenantApp.startFailure(failure)).isEqualTo(
+        "memgov demo: cannot start: cannot open the database at jdbc:nope:x: Failed to get driver instance for"
+            + " jdbcUrl=jdbc:nope:x; check --jdbc-url (H2 and PostgreSQL drivers are in the jar)");
+    assertThat(server.queryNames(new ObjectName("dev.memgov:*"), null)).isEmpty();
+    assertThat(out()).doesNotContain("stopped cleanly").doesNotContain("listening");
+  }
 }
