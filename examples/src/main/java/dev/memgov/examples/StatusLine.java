@@ -4,10 +4,12 @@ import java.io.PrintStream;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
+import java.util.function.IntSupplier;
 
 /**
- * The live status line: on a terminal it is redrawn in place (carriage return and erase-line),
- * and event lines are printed above it; otherwise each status is a plain line with a time stamp.
+ * The live status line: on a terminal it is redrawn in place (cursor up and erase, as one or two
+ * lines cut to the terminal's width so nothing wraps), and event lines are printed above it;
+ * otherwise each status is a plain line with a time stamp.
  * {@link #render} is a pure function of the figures. Printing is synchronized, so the status and
  * event lines from different threads never interleave. This class is thread-safe.
  */
@@ -42,11 +44,14 @@ final class StatusLine {
 
   private final PrintStream out;
   private final boolean terminal;
-  private String current = "";
+  private final IntSupplier width;
+  private String[] block = new String[0];
 
-  StatusLine(PrintStream out, boolean terminal) {
+  /** A status printer; on a terminal, {@code width} gives its columns (see {@link #terminalWidth()}). */
+  StatusLine(PrintStream out, boolean terminal, IntSupplier width) {
     this.out = out;
     this.terminal = terminal;
+    this.width = width;
   }
 
   boolean terminal() {
@@ -75,13 +80,37 @@ final class StatusLine {
     return Double.isNaN(fraction) ? "?%" : Math.round(fraction * 100) + "%";
   }
 
+  /**
+   * The lines of a status on a terminal {@code width} columns wide: one line when it fits, else
+   * two (split before the cache figures), each cut to {@code width - 1} columns so that nothing
+   * wraps and the block can be redrawn in place.
+   */
+  static String[] layout(String status, int width) {
+    int max = Math.max(20, width - 1);
+    if (status.length() <= max) {
+      return new String[] {status};
+    }
+    int split = status.indexOf(" | cache ");
+    String[] lines = split < 0
+        ? new String[] {status}
+        : new String[] {status.substring(0, split), "          " + status.substring(split + 3)};
+    for (int i = 0; i < lines.length; i++) {
+      if (lines[i].length() > max) {
+        lines[i] = lines[i].substring(0, max);
+      }
+    }
+    return lines;
+  }
+
   /** Shows a new status: redrawn in place on a terminal, a new time-stamped line otherwise. */
   synchronized void show(Figures figures) {
-    current = render(figures);
+    String text = render(figures);
     if (terminal) {
-      out.print("\r\033[K" + current);
+      String erase = erase();
+      block = layout(text, width.getAsInt());
+      out.print(erase + draw());
     } else {
-      out.println(LocalTime.now().format(TIME) + " " + current);
+      out.println(LocalTime.now().format(TIME) + " " + text);
     }
     out.flush();
   }
@@ -90,16 +119,28 @@ final class StatusLine {
   synchronized void event(String text) {
     String line = LocalTime.now().format(TIME) + " " + text;
     if (terminal) {
-      out.print("\r\033[K" + line + "\n" + current);
+      out.print(erase() + line + "\n" + draw());
     } else {
       out.println(line);
     }
     out.flush();
   }
 
+  /** Moves to the start of the status block and erases it; nothing when none is drawn. */
+  private String erase() {
+    if (block.length == 0) {
+      return "";
+    }
+    return "\r" + "\033[1A".repeat(block.length - 1) + "\033[J";
+  }
+
+  private String draw() {
+    return String.join("\n", block);
+  }
+
   /**
    * A stream for {@code System.err} on a terminal: each line written to it is printed to {@code
-   * err} with the status line erased first and redrawn after, so log lines do not run into it.
+   * err} with the status block erased first and redrawn after, so log lines do not run into it.
    */
   PrintStream around(PrintStream err) {
     StatusLine self = this;
@@ -126,23 +167,68 @@ final class StatusLine {
       }
 
       private void flushLine() {
-        out.print("\r\033[K");
+        out.print(erase());
         out.flush();
         err.write(line.toByteArray(), 0, line.size());
         err.flush();
         line.reset();
-        out.print(current);
+        out.print(draw());
         out.flush();
       }
     }, true, java.nio.charset.Charset.defaultCharset());
   }
 
-  /** Ends the in-place line, so what follows starts on a fresh line. */
+  /** Ends the in-place block, so what follows starts on a fresh line. */
   synchronized void finish() {
-    if (terminal && !current.isEmpty()) {
+    if (terminal && block.length > 0) {
       out.println();
       out.flush();
     }
-    current = "";
+    block = new String[0];
+  }
+
+  /**
+   * The terminal's width in columns, asked of {@code stty} (Linux, macOS) at most every 5 s, else
+   * {@code $COLUMNS}, else 100.
+   */
+  static IntSupplier terminalWidth() {
+    return new IntSupplier() {
+      private long askedAt = Long.MIN_VALUE;
+      private int width = 100;
+
+      @Override
+      public synchronized int getAsInt() {
+        long now = System.nanoTime();
+        if (askedAt == Long.MIN_VALUE || now - askedAt > 5_000_000_000L) {
+          askedAt = now;
+          width = ask();
+        }
+        return width;
+      }
+
+      private int ask() {
+        try {
+          Process p = new ProcessBuilder("sh", "-c", "stty size < /dev/tty").redirectErrorStream(true).start();
+          if (p.waitFor(1, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0) {
+            String[] rc = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII)
+                .trim().split("\\s+");
+            if (rc.length == 2 && Integer.parseInt(rc[1]) > 0) {
+              return Integer.parseInt(rc[1]);
+            }
+          } else {
+            p.destroyForcibly();
+          }
+        } catch (java.io.IOException | RuntimeException e) {
+          // no stty: fall back below
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        try {
+          return Integer.parseInt(System.getenv().getOrDefault("COLUMNS", "100").trim());
+        } catch (NumberFormatException e) {
+          return 100;
+        }
+      }
+    };
   }
 }

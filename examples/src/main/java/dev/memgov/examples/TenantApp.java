@@ -96,7 +96,8 @@ public final class TenantApp implements AutoCloseable {
       return;
     }
     DemoOptions o = launch.options();
-    StatusLine line = new StatusLine(out, System.console() != null);
+    boolean terminal = System.console() != null;
+    StatusLine line = new StatusLine(out, terminal, terminal ? StatusLine.terminalWidth() : () -> Integer.MAX_VALUE);
     if (line.terminal()) {
       System.setErr(line.around(System.err)); // log lines go above the status line, not into it
     }

@@ -33,23 +33,42 @@ class StatusLineTest {
   }
 
   @Test
-  void onATerminalTheLineIsRedrawnInPlaceAndEventsGoAboveIt() {
+  void onAWideTerminalTheLineIsRedrawnInPlaceAndEventsGoAboveIt() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    StatusLine line = new StatusLine(new PrintStream(bytes, true, StandardCharsets.UTF_8), true);
+    StatusLine line = new StatusLine(new PrintStream(bytes, true, StandardCharsets.UTF_8), true, () -> 300);
     line.show(figures("normal"));
     line.show(figures("warning"));
     line.event("memgov level NORMAL -> WARNING");
     String text = bytes.toString(StandardCharsets.UTF_8);
     String warning = StatusLine.render(figures("warning"));
-    assertThat(text).startsWith("\r\033[K" + StatusLine.render(figures("normal")) + "\r\033[K" + warning + "\r\033[K");
+    assertThat(text).startsWith(StatusLine.render(figures("normal")) + "\r\033[J" + warning + "\r\033[J");
     assertThat(text).matches("(?s).*\\d\\d:\\d\\d:\\d\\d memgov level NORMAL -> WARNING\n\\Q" + warning + "\\E");
     assertThat(text.chars().filter(c -> c == '\n').count()).isEqualTo(1);
   }
 
   @Test
+  void onANarrowTerminalTheStatusIsTwoLinesThatDoNotWrapAndIsRedrawnAsABlock() {
+    String status = StatusLine.render(figures("warning"));
+    String[] lines = StatusLine.layout(status, 100);
+    assertThat(lines).hasSize(2);
+    assertThat(lines[0]).isEqualTo("WARNING   heap 73% | heap after GC 188M/256M | RSS 310M | container 900M/1.0G");
+    assertThat(lines[1]).startsWith("          cache 96M/128M 92% hit | pool 2/5 max 10 | 998 req/s").hasSizeLessThan(100);
+    assertThat(StatusLine.layout(status, 60)).allSatisfy(l -> assertThat(l).hasSizeLessThanOrEqualTo(59));
+    assertThat(StatusLine.layout(status, status.length() + 1)).containsExactly(status);
+
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    StatusLine line = new StatusLine(new PrintStream(bytes, true, StandardCharsets.UTF_8), true, () -> 100);
+    line.show(figures("warning"));
+    line.show(figures("warning"));
+    // the second draw goes back to the block's first line and erases to the end of the screen
+    assertThat(bytes.toString(StandardCharsets.UTF_8))
+        .isEqualTo(lines[0] + "\n" + lines[1] + "\r\033[1A\033[J" + lines[0] + "\n" + lines[1]);
+  }
+
+  @Test
   void offATerminalEachStatusIsAPlainTimeStampedLine() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    StatusLine line = new StatusLine(new PrintStream(bytes, true, StandardCharsets.UTF_8), false);
+    StatusLine line = new StatusLine(new PrintStream(bytes, true, StandardCharsets.UTF_8), false, () -> 80);
     line.show(figures("normal"));
     line.event("memgov cleanup light");
     line.show(figures("warning"));
@@ -65,13 +84,12 @@ class StatusLineTest {
   void onATerminalLogLinesAreWrittenAboveTheStatusLine() {
     ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
     ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
-    StatusLine line = new StatusLine(new PrintStream(outBytes, true, StandardCharsets.UTF_8), true);
+    StatusLine line = new StatusLine(new PrintStream(outBytes, true, StandardCharsets.UTF_8), true, () -> 300);
     line.show(figures("normal"));
     PrintStream err = line.around(new PrintStream(errBytes, true, StandardCharsets.UTF_8));
     err.println("[WARN] something");
     String status = StatusLine.render(figures("normal"));
     assertThat(errBytes.toString(StandardCharsets.UTF_8)).isEqualTo("[WARN] something" + System.lineSeparator());
-    assertThat(outBytes.toString(StandardCharsets.UTF_8))
-        .isEqualTo("\r\033[K" + status + "\r\033[K" + status);
+    assertThat(outBytes.toString(StandardCharsets.UTF_8)).isEqualTo(status + "\r\033[J" + status);
   }
 }

@@ -82,7 +82,7 @@ class TenantAppTest {
     TenantApp.Launch launch = launch(Map.of(), "--port", "0", "--rate", "50", "--keys", "100", "--spike", "0",
         "--l1-budget", "8m");
     TenantApp app = new TenantApp(launch.options(), Map.of(),
-        new StatusLine(new PrintStream(out, true, StandardCharsets.UTF_8), false));
+        new StatusLine(new PrintStream(out, true, StandardCharsets.UTF_8), false, () -> 80));
     try {
       app.start();
       assertThat(app.port()).isPositive();
@@ -105,7 +105,7 @@ class TenantAppTest {
     MBeanServer server = ManagementFactory.getPlatformMBeanServer();
     TenantApp.Launch launch = launch(Map.of(), "--port", "0", "--jdbc-url", "jdbc:nope:x");
     TenantApp app = new TenantApp(launch.options(), Map.of(),
-        new StatusLine(new PrintStream(out, true, StandardCharsets.UTF_8), false));
+        new StatusLine(new PrintStream(out, true, StandardCharsets.UTF_8), false, () -> 80));
     Exception failure = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, app::start);
     assertThat(TenantApp.startFailure(failure)).isEqualTo(
         "memgov demo: cannot start: cannot open the database at jdbc:nope:x: Failed to get driver instance for"
