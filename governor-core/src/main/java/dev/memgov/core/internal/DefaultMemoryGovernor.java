@@ -537,8 +537,8 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
   private CleanupReport cleanup(CleanupLevel level, Trigger trigger, long gap, boolean automatic, Pressure before,
       long gcCount, long now) {
     long startedMillis = clock.currentTimeMillis();
-    List<Ladder.Step> steps = Ladder.plan(governables, level, gap);
-    List<CleanupReport.GovernableOutcome> outcomes = ladder.run(steps, level, trigger);
+    List<Ladder.Step> steps = Ladder.plan(governables, level, gap, before.governing());
+    List<CleanupReport.GovernableOutcome> outcomes = ladder.run(steps, level, trigger, before.governing());
     List<String> errors = new ArrayList<>();
     for (CleanupReport.GovernableOutcome o : outcomes) {
       if (o.error() != null) {

@@ -5,6 +5,7 @@ import dev.memgov.core.CleanupReport.GovernableOutcome;
 import dev.memgov.core.Governable;
 import dev.memgov.core.ReclaimRequest;
 import dev.memgov.core.ReclaimResult;
+import dev.memgov.core.Signal;
 import dev.memgov.core.Trigger;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -23,6 +24,10 @@ import org.slf4j.LoggerFactory;
  * where everyone is asked. A governable whose footprint is 0 or unknown is asked for what remains
  * without counting against it (the JVM's GC frees bytes it cannot estimate). Without a target every
  * governable is asked with 0: go as far as the level allows.
+ *
+ * <p>Under RSS or container pressure the JVM ({@code kind} {@code jvm}) is always asked, last:
+ * bytes the others free on the heap leave the process only when the JVM returns committed heap, so
+ * "the gap is covered" in heap bytes does not cover it in resident bytes.
  */
 final class Ladder {
   private static final Logger LOG = LoggerFactory.getLogger(Ladder.class);
@@ -53,7 +58,8 @@ final class Ladder {
   /** One governable's part in a cleanup; {@code skip} non-null when it is not asked. */
   record Step(Governable governable, long footprint, long targetBytes, String skip) {}
 
-  static List<Step> plan(List<Governable> governables, CleanupLevel level, long gap) {
+  static List<Step> plan(List<Governable> governables, CleanupLevel level, long gap, Signal governing) {
+    boolean resident = governing == Signal.RSS || governing == Signal.CONTAINER;
     List<Step> sized = new ArrayList<>(governables.size());
     for (Governable g : governables) {
       sized.add(new Step(g, footprint(g), 0, null));
@@ -67,7 +73,8 @@ final class Ladder {
     long remaining = gap;
     for (Step s : sized) {
       if (remaining <= 0) {
-        steps.add(level == CleanupLevel.EMERGENCY ? s : new Step(s.governable, s.footprint, 0, COVERED));
+        boolean returnsResident = resident && "jvm".equals(kind(s.governable));
+        steps.add(level == CleanupLevel.EMERGENCY || returnsResident ? s : new Step(s.governable, s.footprint, 0, COVERED));
         continue;
       }
       if (s.footprint <= 0) {
@@ -81,7 +88,7 @@ final class Ladder {
     return steps;
   }
 
-  List<GovernableOutcome> run(List<Step> steps, CleanupLevel level, Trigger trigger) {
+  List<GovernableOutcome> run(List<Step> steps, CleanupLevel level, Trigger trigger, Signal governing) {
     List<GovernableOutcome> outcomes = new ArrayList<>(steps.size());
     for (Step s : steps) {
       Governable g = s.governable;
@@ -95,7 +102,7 @@ final class Ladder {
       String action;
       String error = null;
       try {
-        ReclaimResult r = g.reclaim(new ReclaimRequest(level, s.targetBytes, trigger));
+        ReclaimResult r = g.reclaim(new ReclaimRequest(level, s.targetBytes, trigger, governing));
         action = r == null ? "returned no result" : r.action();
       } catch (Throwable t) { // isolate the governable; the others still run
         Failures.rethrowIfFatal(t);
@@ -109,6 +116,14 @@ final class Ladder {
           budgetBefore, budget(g), action, took, error));
     }
     return outcomes;
+  }
+
+  private static String kind(Governable g) {
+    try {
+      return g.kind();
+    } catch (RuntimeException e) {
+      return "";
+    }
   }
 
   static long footprint(Governable g) {

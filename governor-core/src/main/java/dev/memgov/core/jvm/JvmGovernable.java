@@ -20,11 +20,15 @@ import javax.management.MBeanServer;
 import javax.management.ObjectName;
 
 /**
- * The JVM itself as a governable. At {@code aggressive} and {@code emergency} it requests a GC
+ * The JVM itself as a governable. At {@code aggressive} and {@code emergency}, and at {@code
+ * standard} when the pressure is on RSS or the container (heap freed by the others leaves the
+ * process only when the JVM returns committed heap), it requests a GC
  * ({@code System.gc()}, unless the policy's {@code systemGc} is off or the JVM runs with {@code
  * -XX:+DisableExplicitGC}) and trims the native heap through the {@code DiagnosticCommand} MBean's
  * {@code systemTrimNativeHeap} where the JVM has it (unless {@code nativeTrim} is off), reporting
- * RSS before and after. Under ZGC or Shenandoah it also lowers the manageable {@code
+ * RSS before and after. Serial shrinks the heap only gradually over consecutive full GCs, so under
+ * it this runs up to four in a row while the committed heap still falls. (Parallel returns committed
+ * heap only through its own adaptive sizing, which a GC request does not speed up.) Under ZGC or Shenandoah it also lowers the manageable {@code
  * SoftMaxHeapSize} (its budget, in bytes) and restores it in steps when calm. Each action that
  * cannot run here is skipped with the reason in the report.
  *
@@ -43,6 +47,7 @@ public final class JvmGovernable implements Governable {
   static final String SOFT_MAX = "SoftMaxHeapSize";
   private static final String DCMD = "com.sun.management:type=DiagnosticCommand";
   private static final String TRIM_OP = "systemTrimNativeHeap";
+  private static final int MAX_GC_ROUNDS = 4;
 
   private final GovernorPolicy policy;
   private final MBeanServer server;
@@ -123,8 +128,11 @@ public final class JvmGovernable implements Governable {
 
   @Override
   public synchronized ReclaimResult reclaim(ReclaimRequest request) {
-    if (request.level().compareTo(CleanupLevel.AGGRESSIVE) < 0) {
-      return ReclaimResult.nothing("nothing at " + request.level().wireName() + ": GC and native trim run at aggressive and emergency");
+    CleanupLevel level = request.level();
+    boolean resident = level == CleanupLevel.STANDARD && request.residentPressure();
+    if (level.compareTo(CleanupLevel.AGGRESSIVE) < 0 && !resident) {
+      return ReclaimResult.nothing("nothing at " + level.wireName()
+          + ": GC and native trim run at aggressive and emergency (and at standard under RSS or container pressure)");
     }
     List<String> parts = new ArrayList<>(3);
     if (softMaxAdjustable) {
@@ -176,12 +184,42 @@ public final class JvmGovernable implements Governable {
     if (flag("DisableExplicitGC")) {
       return "gc skipped: the JVM runs with -XX:+DisableExplicitGC";
     }
-    long before = memory.getHeapMemoryUsage().getUsed();
+    java.lang.management.MemoryUsage before = memory.getHeapMemoryUsage();
     long t0 = System.nanoTime();
     System.gc();
+    int rounds = 1;
+    if (dampsShrinking()) {
+      // Serial damps the shrinking of the old generation over consecutive full GCs
+      // (0 %, 10 %, 40 %, then all of the excess), so one System.gc() returns nothing to the OS.
+      // Repeat, up to four in all, while the committed heap still falls.
+      long committed = memory.getHeapMemoryUsage().getCommitted();
+      long maxFree = longOption("MaxHeapFreeRatio");
+      while (rounds < MAX_GC_ROUNDS && !atDesiredSize(memory.getHeapMemoryUsage(), maxFree)) {
+        System.gc();
+        rounds++;
+        long now = memory.getHeapMemoryUsage().getCommitted();
+        if (rounds > 2 && now >= committed) {
+          break;
+        }
+        committed = now;
+      }
+    }
     long ms = (System.nanoTime() - t0) / 1_000_000;
-    long after = memory.getHeapMemoryUsage().getUsed();
-    return "gc: heap used " + before + " -> " + after + " bytes in " + ms + " ms";
+    java.lang.management.MemoryUsage after = memory.getHeapMemoryUsage();
+    return "gc" + (rounds > 1 ? " x" + rounds : "") + ": heap used " + before.getUsed() + " -> " + after.getUsed()
+        + " bytes, committed " + before.getCommitted() + " -> " + after.getCommitted() + " bytes in " + ms + " ms";
+  }
+
+  /** Whether the committed heap is within the JVM's own {@code MaxHeapFreeRatio} of what is used (nothing to return). */
+  private static boolean atDesiredSize(java.lang.management.MemoryUsage heap, long maxHeapFreeRatio) {
+    long ratio = maxHeapFreeRatio > 0 && maxHeapFreeRatio < 100 ? maxHeapFreeRatio : 70;
+    double desired = heap.getUsed() * 100.0 / (100 - ratio);
+    return heap.getCommitted() <= desired * 1.1;
+  }
+
+  /** Whether the collector shrinks the heap only gradually over several full GCs. */
+  private boolean dampsShrinking() {
+    return collector.equals("Serial");
   }
 
   private String trim() {

@@ -14,6 +14,7 @@ public final class ScriptedSensor implements MemorySensor {
 
   private final GovernorClock clock;
   private volatile double ratio = 0.3;
+  private volatile double containerRatio = Double.NaN;
   private volatile long gcCount = 0;
   private volatile RuntimeException failNext;
   private volatile Runnable onGcEnd;
@@ -27,6 +28,12 @@ public final class ScriptedSensor implements MemorySensor {
   /** Sets the live-set ratio; the GC count stays. */
   public ScriptedSensor ratio(double r) {
     this.ratio = r;
+    return this;
+  }
+
+  /** Sets a container working set of {@code r} × a 1000 MiB limit; NaN (the default) for no container. */
+  public ScriptedSensor container(double r) {
+    this.containerRatio = r;
     return this;
   }
 
@@ -62,12 +69,17 @@ public final class ScriptedSensor implements MemorySensor {
       throw e;
     }
     long old = Math.round(ratio * HEAP_MAX);
-    return MemorySnapshot.builder()
+    MemorySnapshot.Builder b = MemorySnapshot.builder()
         .time(clock.currentTimeMillis(), clock.nanoTime())
         .heap(old, HEAP_MAX, HEAP_MAX)
         .oldGenAfterGc(old)
-        .gc(gcCount, 0.0, 1)
-        .build();
+        .gc(gcCount, 0.0, 1);
+    double c = containerRatio;
+    if (!Double.isNaN(c)) {
+      long ws = Math.round(c * HEAP_MAX);
+      b.container(HEAP_MAX, ws, ws);
+    }
+    return b.build();
   }
 
   @Override

@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public class TestGovernable implements Governable {
   private final String name;
   private final RebuildCost cost;
+  private volatile String kind = "test";
   private final long configured;
   private volatile long footprint;
   private volatile long budget;
@@ -38,6 +39,12 @@ public class TestGovernable implements Governable {
     this.configured = footprint;
     this.footprint = footprint;
     this.budget = footprint;
+  }
+
+  /** Sets the kind reported (default {@code test}). */
+  public TestGovernable kind(String kind) {
+    this.kind = kind;
+    return this;
   }
 
   public TestGovernable failWith(RuntimeException e) {
@@ -74,7 +81,7 @@ public class TestGovernable implements Governable {
 
   @Override
   public String kind() {
-    return "test";
+    return kind;
   }
 
   @Override

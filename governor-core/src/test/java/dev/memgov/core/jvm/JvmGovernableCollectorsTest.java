@@ -28,7 +28,7 @@ class JvmGovernableCollectorsTest {
     Map<String, String> p = probe("-XX:+UseSerialGC");
     assertThat(p.get("collector")).isEqualTo("Serial");
     assertThat(p.get("idle")).isEqualTo("idle uncommit skipped: G1PeriodicGCInterval is G1's; this JVM runs Serial");
-    assertThat(p.get("action")).contains("gc: heap used");
+    assertThat(p.get("action")).contains("heap used");
     assertThat(p.get("reduced")).isEqualTo(p.get("configured"));
     assertThat(p.get("restoreSteps")).isEqualTo("0");
   }

@@ -1,0 +1,37 @@
+package dev.memgov.core.jvm;
+
+import dev.memgov.core.CleanupLevel;
+import dev.memgov.core.GovernorPolicy;
+import dev.memgov.core.ReclaimRequest;
+import dev.memgov.core.Signal;
+import dev.memgov.core.Trigger;
+
+/**
+ * Child-JVM probe: grows the heap with a large live set, drops it, then asks the JVM governable to
+ * give memory back, and prints the committed heap before and after as name=value lines.
+ * Arguments: the cleanup level and the governing signal.
+ */
+public final class HeapReturnProbe {
+  static volatile byte[][] live;
+
+  public static void main(String[] args) {
+    CleanupLevel level = CleanupLevel.parse(args[0]);
+    Signal governing = Signal.valueOf(args[1]);
+    live = new byte[320][];
+    long sink = 0;
+    for (int i = 0; i < 4000; i++) {
+      byte[] b = new byte[64 * 1024]; // churn: young GCs promote the live set and the heap grows
+      sink += b.length;
+      if (i % 10 == 0) {
+        live[i / 10 % live.length] = new byte[256 * 1024]; // up to 80 MiB live, never humongous
+      }
+    }
+    live = null;
+    System.out.println("churned=" + sink);
+    JvmGovernable jvm = new JvmGovernable(GovernorPolicy.defaults());
+    System.out.println("collector=" + jvm.collector());
+    System.out.println("committedBefore=" + Runtime.getRuntime().totalMemory());
+    System.out.println("action=" + jvm.reclaim(new ReclaimRequest(level, 0, Trigger.API, governing)).action());
+    System.out.println("committedAfter=" + Runtime.getRuntime().totalMemory());
+  }
+}

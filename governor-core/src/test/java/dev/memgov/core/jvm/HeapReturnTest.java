@@ -1,0 +1,49 @@
+package dev.memgov.core.jvm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.memgov.core.testkit.MemoryCgroup;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The JVM governable returns committed heap to the OS once the live set is gone, under each
+ * collector a small container gives a JVM by default (Serial) and the one users choose (G1).
+ * Each case runs in a child JVM so the heap's history is its own.
+ */
+class HeapReturnTest {
+
+  static Map<String, String> probe(String gcFlag, String level, String signal) throws Exception {
+    MemoryCgroup.Result r = MemoryCgroup.runPlain(
+        MemoryCgroup.javaCommand(List.of(gcFlag, "-Xmx256m", "-Xms8m"), HeapReturnProbe.class, level, signal),
+        Duration.ofSeconds(60));
+    assertThat(r.exitCode()).as(r.stderr()).isZero();
+    return r.properties();
+  }
+
+  @ParameterizedTest(name = "{0} at {1} under {2} pressure")
+  @CsvSource({
+    "-XX:+UseSerialGC, aggressive, HEAP",
+    "-XX:+UseSerialGC, standard, CONTAINER",
+    "-XX:+UseG1GC, standard, RSS",
+  })
+  void committedHeapIsReturnedOnceTheLiveSetIsGone(String gcFlag, String level, String signal) throws Exception {
+    Map<String, String> p = probe(gcFlag, level, signal);
+    long before = Long.parseLong(p.get("committedBefore"));
+    long after = Long.parseLong(p.get("committedAfter"));
+    assertThat(before).as("the probe grew the heap").isGreaterThan(40L << 20);
+    assertThat(after).as(p.get("action")).isLessThan(before / 2);
+    assertThat(p.get("action")).contains("committed " + before + " -> ");
+  }
+
+  @ParameterizedTest(name = "{0}: standard under heap pressure leaves the heap alone")
+  @CsvSource({"-XX:+UseSerialGC", "-XX:+UseG1GC"})
+  void standardUnderHeapPressureRunsNoGc(String gcFlag) throws Exception {
+    Map<String, String> p = probe(gcFlag, "standard", "HEAP");
+    assertThat(p.get("action")).startsWith("nothing at standard");
+    assertThat(Long.parseLong(p.get("committedAfter"))).isEqualTo(Long.parseLong(p.get("committedBefore")));
+  }
+}
