@@ -462,6 +462,9 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
   }
 
   private ReclaimResult emergency() {
+    if (admissionStopped && l1.estimatedSize() == 0) {
+      return ReclaimResult.nothing("L1 already cleared, admission stopped");
+    }
     admissionStopped = true;
     long entries = l1.estimatedSize();
     long bytes = footprintBytes();
