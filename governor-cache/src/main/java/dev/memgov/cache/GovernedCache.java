@@ -105,9 +105,6 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
     Caffeine<K, Object> caffeine =
         Caffeine.newBuilder()
             .maximumWeight(b.l1Budget)
-            // maintenance on the calling thread: the weighted size (the footprint the governor
-            // reads) is current after each write, and no pool thread is needed on small hosts
-            .executor(Runnable::run)
             .<K, Object>weigher((k, v) -> weigh(v, sizer))
             .evictionListener((K k, Object v, RemovalCause cause) -> onEviction(k, v, cause));
     if (b.ttl != null) {
@@ -300,7 +297,11 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
     return "cache";
   }
 
-  /** L1's weighted size in bytes (encoded sizes, compressed where held compressed, plus overhead). */
+  /**
+   * L1's weighted size in bytes (encoded sizes, compressed where held compressed, plus overhead).
+   * Caffeine applies writes to it in its asynchronous maintenance (as a plain Caffeine cache
+   * does), so it can trail the latest writes by a moment; every cleanup settles it first.
+   */
   @Override
   public long footprintBytes() {
     return eviction.weightedSize().orElse(0);
@@ -588,6 +589,11 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
   /** Time to live, or null. */
   Duration ttl() {
     return ttlMillis == 0 ? null : Duration.ofMillis(ttlMillis);
+  }
+
+  /** For tests: runs Caffeine's pending maintenance, so the weighted size is current. */
+  void settle() {
+    l1.cleanUp();
   }
 
   /** For tests: whether L1 holds the key (in any form), without counting. */

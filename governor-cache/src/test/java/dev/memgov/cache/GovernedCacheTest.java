@@ -35,6 +35,7 @@ class GovernedCacheTest {
     for (int i = 0; i < n; i++) {
       c.put(i, value(i));
     }
+    c.settle();
   }
 
   private static ReclaimResult reclaim(GovernedCache<?, ?> c, CleanupLevel level, long target) {
