@@ -69,6 +69,12 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
   private volatile long currentBudget;
   private volatile boolean admissionStopped;
   private volatile boolean compressL1;
+  /**
+   * Set (for good) before the first compressed value enters L1. Until then a hit returns the
+   * value without reading its header (no extra memory access on the hit path); it is never reset,
+   * because a fill racing a reset could leave a compressed value behind a false flag.
+   */
+  private volatile boolean mayHoldCompressed;
   private volatile Queue<Object[]> spillSink;
 
   private final HitCounter l1Hits = new HitCounter();
@@ -151,7 +157,7 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
     Object o = l1.getIfPresent(key);
     if (o != null) {
       l1Hits.increment();
-      return o instanceof Compressed ? inflate((Compressed) o) : (V) o;
+      return mayHoldCompressed && o instanceof Compressed ? inflate((Compressed) o) : (V) o;
     }
     return miss(key, true);
   }
@@ -162,7 +168,7 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
     Object o = l1.getIfPresent(key);
     if (o != null) {
       l1Hits.increment();
-      return o instanceof Compressed ? inflate((Compressed) o) : (V) o;
+      return mayHoldCompressed && o instanceof Compressed ? inflate((Compressed) o) : (V) o;
     }
     return miss(key, false);
   }
@@ -267,6 +273,7 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
       byte[] block = Lz4.INSTANCE.compress(encoded);
       if (block.length < encoded.length) {
         compressionSaved.add(encoded.length - block.length);
+        mayHoldCompressed = true; // before the value can be seen in L1
         return new Compressed(block, encoded.length);
       }
     }
@@ -443,6 +450,7 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
     if (compressionThreshold == Integer.MAX_VALUE) {
       return new long[] {0, 0};
     }
+    mayHoldCompressed = true; // before the first replace below
     for (Map.Entry<K, Object> e : l1.asMap().entrySet()) {
       Object v = e.getValue();
       if (v instanceof Compressed) {
