@@ -69,6 +69,12 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
   private volatile long currentBudget;
   private volatile boolean admissionStopped;
   private volatile boolean compressL1;
+  /**
+   * Set (for good) before the first compressed value enters L1. Until then a hit returns the
+   * value without reading its header (no extra memory access on the hit path); it is never reset,
+   * because a fill racing a reset could leave a compressed value behind a false flag.
+   */
+  private volatile boolean mayHoldCompressed;
   private volatile Queue<Object[]> spillSink;
 
   private final HitCounter l1Hits = new HitCounter();
@@ -105,9 +111,6 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
     Caffeine<K, Object> caffeine =
         Caffeine.newBuilder()
             .maximumWeight(b.l1Budget)
-            // maintenance on the calling thread: the weighted size (the footprint the governor
-            // reads) is current after each write, and no pool thread is needed on small hosts
-            .executor(Runnable::run)
             .<K, Object>weigher((k, v) -> weigh(v, sizer))
             .evictionListener((K k, Object v, RemovalCause cause) -> onEviction(k, v, cause));
     if (b.ttl != null) {
@@ -154,7 +157,7 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
     Object o = l1.getIfPresent(key);
     if (o != null) {
       l1Hits.increment();
-      return o instanceof Compressed ? inflate((Compressed) o) : (V) o;
+      return mayHoldCompressed && o instanceof Compressed ? inflate((Compressed) o) : (V) o;
     }
     return miss(key, true);
   }
@@ -165,7 +168,7 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
     Object o = l1.getIfPresent(key);
     if (o != null) {
       l1Hits.increment();
-      return o instanceof Compressed ? inflate((Compressed) o) : (V) o;
+      return mayHoldCompressed && o instanceof Compressed ? inflate((Compressed) o) : (V) o;
     }
     return miss(key, false);
   }
@@ -270,6 +273,7 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
       byte[] block = Lz4.INSTANCE.compress(encoded);
       if (block.length < encoded.length) {
         compressionSaved.add(encoded.length - block.length);
+        mayHoldCompressed = true; // before the value can be seen in L1
         return new Compressed(block, encoded.length);
       }
     }
@@ -300,7 +304,11 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
     return "cache";
   }
 
-  /** L1's weighted size in bytes (encoded sizes, compressed where held compressed, plus overhead). */
+  /**
+   * L1's weighted size in bytes (encoded sizes, compressed where held compressed, plus overhead).
+   * Caffeine applies writes to it in its asynchronous maintenance (as a plain Caffeine cache
+   * does), so it can trail the latest writes by a moment; every cleanup settles it first.
+   */
   @Override
   public long footprintBytes() {
     return eviction.weightedSize().orElse(0);
@@ -442,6 +450,7 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
     if (compressionThreshold == Integer.MAX_VALUE) {
       return new long[] {0, 0};
     }
+    mayHoldCompressed = true; // before the first replace below
     for (Map.Entry<K, Object> e : l1.asMap().entrySet()) {
       Object v = e.getValue();
       if (v instanceof Compressed) {
@@ -462,6 +471,9 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
   }
 
   private ReclaimResult emergency() {
+    if (admissionStopped && l1.estimatedSize() == 0) {
+      return ReclaimResult.nothing("L1 already cleared, admission stopped");
+    }
     admissionStopped = true;
     long entries = l1.estimatedSize();
     long bytes = footprintBytes();
@@ -585,6 +597,11 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
   /** Time to live, or null. */
   Duration ttl() {
     return ttlMillis == 0 ? null : Duration.ofMillis(ttlMillis);
+  }
+
+  /** For tests: runs Caffeine's pending maintenance, so the weighted size is current. */
+  void settle() {
+    l1.cleanUp();
   }
 
   /** For tests: whether L1 holds the key (in any form), without counting. */

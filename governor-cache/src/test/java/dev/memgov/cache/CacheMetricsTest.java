@@ -24,6 +24,7 @@ class CacheMetricsTest {
       assertThat(registry.get("memgov.cache.gets").tags("tier", "l1", "result", "miss").functionCounter().count())
           .isEqualTo(2);
       assertThat(registry.get("memgov.cache.loads").tags("result", "success").functionCounter().count()).isEqualTo(2);
+      c.settle();
       assertThat(registry.get("memgov.cache.l1.size").gauge().value()).isEqualTo(c.footprintBytes()).isPositive();
       assertThat(registry.get("memgov.cache.l1.budget").tags("budget", "current").gauge().value()).isEqualTo(100_000);
       c.reclaim(new ReclaimRequest(CleanupLevel.AGGRESSIVE, 0, Trigger.API));

@@ -35,6 +35,7 @@ class GovernedCacheTest {
     for (int i = 0; i < n; i++) {
       c.put(i, value(i));
     }
+    c.settle();
   }
 
   private static ReclaimResult reclaim(GovernedCache<?, ?> c, CleanupLevel level, long target) {
@@ -202,6 +203,10 @@ class GovernedCacheTest {
       assertThat(c.footprintBytes()).isZero();
       assertThat(c.admissionStopped()).isTrue();
       assertThat(c.state()).startsWith("admission stopped");
+      long budgetAfter = c.currentBudget();
+      assertThat(budgetAfter).isEqualTo(100_000);
+      assertThat(reclaim(c, CleanupLevel.EMERGENCY, 0).changed()).isFalse(); // a repeat does not cut again
+      assertThat(c.currentBudget()).isEqualTo(budgetAfter);
       assertThat(c.get(1)).isEqualTo(value(1)); // still served, by the loader
       c.put(99, "x");
       assertThat(c.inL1(1)).isFalse();

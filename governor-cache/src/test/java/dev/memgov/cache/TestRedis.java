@@ -29,15 +29,18 @@ public final class TestRedis implements AutoCloseable {
 
   private final int port;
   private final Path dir;
+  private final String[] extraArgs;
   private Process process;
 
-  private TestRedis(int port, Path dir) {
+  private TestRedis(int port, Path dir, String[] extraArgs) {
     this.port = port;
     this.dir = dir;
+    this.extraArgs = extraArgs;
   }
 
-  public static TestRedis start() throws IOException {
-    TestRedis r = new TestRedis(freePort(), Files.createTempDirectory("memgov-redis"));
+  /** Starts a server; {@code extraArgs} are further {@code --name value} options. */
+  public static TestRedis start(String... extraArgs) throws IOException {
+    TestRedis r = new TestRedis(freePort(), Files.createTempDirectory("memgov-redis"), extraArgs);
     r.launch();
     return r;
   }
@@ -101,9 +104,11 @@ public final class TestRedis implements AutoCloseable {
   }
 
   private void launch() throws IOException {
+    java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(executable().toString(), "--port",
+        String.valueOf(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString()));
+    cmd.addAll(java.util.List.of(extraArgs));
     process =
-        new ProcessBuilder(executable().toString(), "--port", String.valueOf(port), "--bind", "127.0.0.1", "--save",
-                "", "--appendonly", "no", "--dir", dir.toString())
+        new ProcessBuilder(cmd)
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("redis.log").toFile())
             .start();
@@ -154,12 +159,21 @@ public final class TestRedis implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() throws IOException {
     if (process != null && process.isAlive()) {
-      signal("CONT");
-      process.destroy();
-      if (!process.waitFor(5, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      try {
+        signal("CONT");
+        process.destroy();
+        if (!process.waitFor(5, TimeUnit.SECONDS)) {
+          process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+      } catch (IOException e) {
+        throw e;
+      } catch (Exception e) {
+        process.destroyForcibly();
+        if (e instanceof InterruptedException) {
+          Thread.currentThread().interrupt();
+        }
       }
     }
     try (var files = Files.walk(dir)) {

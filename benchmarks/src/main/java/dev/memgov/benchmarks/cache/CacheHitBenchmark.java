@@ -13,6 +13,7 @@ import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -23,7 +24,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * keys and values in the same run, plus a compressed L1 hit against an uncompressed one.
  *
  * <p>{@code raw*}: Caffeine bounded by the same weight with the same weigher, no stats
- * ({@code rawCaffeine}) and with {@code recordStats()} ({@code rawCaffeineRecordStats}).
+ * ({@code rawCaffeine}), with {@code recordStats()} ({@code rawCaffeineRecordStats}), and with
+ * maintenance on the calling thread as GovernedCache's L1 runs it
+ * ({@code rawCaffeineSameThreadExecutor}).
  * {@code governed}: a {@link GovernedCache} (hits counted by its striped counter).
  * {@code governed4k*}: 4 KiB JSON values; {@code governed4kCompressed} after an aggressive
  * reclaim left them LZ4-compressed in L1 (each hit decompresses and decodes).
@@ -33,12 +36,22 @@ import org.openjdk.jmh.annotations.TearDown;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class CacheHitBenchmark {
 
-  static final int KEYS = 1 << 14;
-  static final int MASK = KEYS - 1;
+  /**
+   * {@code hot16k}: 16 Ki keys read in sequence (the whole map stays in the CPU caches; a get
+   * costs a few ns, so any per-hit overhead shows at its largest); {@code random256k}: 256 Ki
+   * keys read in random order (xorshift), closer to a service's cache where a get misses the CPU
+   * caches.
+   */
+  @Param({"hot16k", "random256k"})
+  String dataset;
 
+  int keyCount;
+  int mask;
+  boolean random;
   Integer[] keys;
   Cache<Integer, String> raw;
   Cache<Integer, String> rawStats;
+  Cache<Integer, String> rawSameThread;
   GovernedCache<Integer, String> governed;
   GovernedCache<Integer, String> governed4k;
   GovernedCache<Integer, String> governed4kCompressed;
@@ -46,25 +59,46 @@ public class CacheHitBenchmark {
   @State(Scope.Thread)
   public static class Cursor {
     int i;
+    int x = 0x9E3779B9;
+    int mask;
+    boolean random;
+
+    @Setup(Level.Trial)
+    public void setUp(CacheHitBenchmark b) {
+      mask = b.mask;
+      random = b.random;
+    }
 
     int next() {
-      return i = (i + 1) & MASK;
+      if (random) {
+        x ^= x << 13;
+        x ^= x >>> 17;
+        x ^= x << 5;
+        return x & mask;
+      }
+      return i = (i + 1) & mask;
     }
   }
 
   @Setup(Level.Trial)
   public void setUp() {
-    keys = new Integer[KEYS];
-    long budget = 64L * 1024 * 1024;
+    random = dataset.startsWith("random");
+    keyCount = random ? 1 << 18 : 1 << 14;
+    mask = keyCount - 1;
+    keys = new Integer[keyCount];
+    long budget = 256L * 1024 * 1024;
     raw = Caffeine.newBuilder().maximumWeight(budget).<Integer, String>weigher((k, v) -> v.length() + 96).build();
     rawStats = Caffeine.newBuilder().maximumWeight(budget).<Integer, String>weigher((k, v) -> v.length() + 96)
         .recordStats().build();
+    rawSameThread = Caffeine.newBuilder().maximumWeight(budget).<Integer, String>weigher((k, v) -> v.length() + 96)
+        .executor(Runnable::run).build();
     governed = GovernedCache.<Integer, String>builder("bench", ValueCodec.utf8()).l1Budget(budget).build();
-    for (int i = 0; i < KEYS; i++) {
+    for (int i = 0; i < keyCount; i++) {
       keys[i] = i;
       String v = JsonValues.text(200, i);
       raw.put(i, v);
       rawStats.put(i, v);
+      rawSameThread.put(i, v);
       governed.put(i, v);
     }
     int n4k = 1024; // 4 MiB of values
@@ -97,6 +131,11 @@ public class CacheHitBenchmark {
   @Benchmark
   public String rawCaffeineRecordStats(Cursor c) {
     return rawStats.getIfPresent(keys[c.next()]);
+  }
+
+  @Benchmark
+  public String rawCaffeineSameThreadExecutor(Cursor c) {
+    return rawSameThread.getIfPresent(keys[c.next()]);
   }
 
   @Benchmark
