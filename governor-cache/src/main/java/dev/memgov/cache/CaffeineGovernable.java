@@ -140,10 +140,12 @@ public final class CaffeineGovernable implements ClearableCache {
         c.cleanUp();
         int divisor = request.level() == dev.memgov.core.CleanupLevel.STANDARD ? 2 : 4;
         long budget = current;
-        long floor = Math.max(1, budget / divisor);
+        long unitsNow = weighted ? eviction(c).weightedSize().orElse(0) : c.estimatedSize();
+        // a share of what the cache holds, not of its budget (halving a budget far above the
+        // footprint would evict nothing)
+        long floor = Math.max(1, Math.min(budget, unitsNow) / divisor);
         long wanted = 0;
         if (request.targetBytes() > 0) {
-          long unitsNow = weighted ? eviction(c).weightedSize().orElse(0) : c.estimatedSize();
           long targetUnits = weighted ? request.targetBytes() : ceilDiv(request.targetBytes(), bytesPerEntry);
           wanted = unitsNow - targetUnits;
         }

@@ -362,7 +362,9 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
     l1.cleanUp();
     long budget = currentBudget;
     long weighted = footprintBytes();
-    long floor = Math.max(minBudget, budget / divisor);
+    // The floor is a share of what L1 holds, not of its budget: a budget far above the footprint
+    // (a cache still warming, or sized for the worst case) halved would evict nothing.
+    long floor = Math.max(minBudget, Math.min(budget, weighted) / divisor);
     long wanted = targetBytes > 0 ? weighted - targetBytes : 0;
     long newBudget = Math.min(budget, Math.max(floor, wanted));
     long evictedBefore = evictions.sum();

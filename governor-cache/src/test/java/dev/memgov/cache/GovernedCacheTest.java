@@ -145,12 +145,30 @@ class GovernedCacheTest {
       long before = c.footprintBytes();
       assertThat(before).isGreaterThan(150_000);
       ReclaimResult r = reclaim(c, CleanupLevel.STANDARD, 0);
-      assertThat(c.currentBudget()).isEqualTo(100_000);
-      assertThat(c.footprintBytes()).isLessThanOrEqualTo(100_000);
-      assertThat(r.action()).contains("budget 200000 -> 100000").contains("evicted");
+      assertThat(c.currentBudget()).isEqualTo(before / 2);
+      assertThat(c.footprintBytes()).isLessThanOrEqualTo(before / 2);
+      assertThat(r.action()).contains("budget 200000 -> " + before / 2).contains("evicted");
       // a small target: the budget goes only as far as needed (here: not below footprint - target)
       reclaim(c, CleanupLevel.STANDARD, 10_000);
       assertThat(c.currentBudget()).isEqualTo(Math.max(50_000, c.currentBudget()));
+    }
+  }
+
+  @Test
+  void standardCutsWhatL1HoldsWhenTheBudgetIsFarAboveIt() {
+    // Given a cache whose budget is five times what it holds (still warming, or sized for the worst case)
+    try (var c = cache(1_000_000)) {
+      fill(c, 90);
+      long held = c.footprintBytes();
+      assertThat(held).isLessThan(250_000);
+
+      // When a standard cleanup runs without a target
+      ReclaimResult r = reclaim(c, CleanupLevel.STANDARD, 0);
+
+      // Then it halves what L1 holds, not just the budget
+      assertThat(c.currentBudget()).isEqualTo(held / 2);
+      assertThat(c.footprintBytes()).isLessThanOrEqualTo(held / 2);
+      assertThat(r.action()).contains("budget 1000000 -> " + held / 2).contains("evicted");
     }
   }
 
@@ -169,8 +187,10 @@ class GovernedCacheTest {
     try (var c = cache(400_000)) {
       fill(c, 150);
       c.put(1000, "small");
+      c.settle();
+      long held = c.footprintBytes();
       reclaim(c, CleanupLevel.AGGRESSIVE, 0);
-      assertThat(c.currentBudget()).isEqualTo(100_000);
+      assertThat(c.currentBudget()).isEqualTo(held / 4);
       int compressed = 0;
       for (int i = 0; i < 150; i++) {
         if (c.inL1(i)) {
@@ -227,14 +247,17 @@ class GovernedCacheTest {
   void restoreGrowsBackInStepsToTheConfiguredBudgetAndStopsCompressing() {
     try (var c = cache(400_000)) {
       fill(c, 100);
+      long held = c.footprintBytes();
       reclaim(c, CleanupLevel.AGGRESSIVE, 0);
-      assertThat(c.currentBudget()).isEqualTo(100_000);
+      long cut = c.currentBudget();
+      assertThat(cut).isEqualTo(held / 4);
       RestoreResult r = c.restore(new RestoreRequest(25));
       assertThat(r.atConfigured()).isFalse();
-      assertThat(c.currentBudget()).isEqualTo(200_000);
-      assertThat(r.action()).isEqualTo("budget 100000 -> 200000 bytes");
+      assertThat(c.currentBudget()).isEqualTo(cut + 100_000);
+      assertThat(r.action()).isEqualTo("budget " + cut + " -> " + (cut + 100_000) + " bytes");
       c.restore(new RestoreRequest(25));
-      r = c.restore(new RestoreRequest(25));
+      c.restore(new RestoreRequest(25));
+      r = c.restore(new RestoreRequest(25)); // four steps of 100 000 from above 0 reach 400 000
       assertThat(r.atConfigured()).isTrue();
       assertThat(c.currentBudget()).isEqualTo(400_000);
       c.put(5000, value(5000));
