@@ -16,7 +16,9 @@ import dev.memgov.core.PressureLevel;
  *   <li>When the last cleanup has settled (the settle window has passed and at least one GC ran
  *       since, where the GC count is known) and the governing figure is still at or above the
  *       current level's threshold, the next cleanup escalates one step (standard → aggressive →
- *       emergency). At WARNING light is repeated instead: a warning never wipes caches.
+ *       emergency). At WARNING it escalates to standard at most, sized to the gap back to warning −
+ *       hysteresis: a warning trims, it never wipes caches. Without that step a figure could sit
+ *       just under CRITICAL with no headroom left for an allocation spike.
  *   <li>No cleanup level runs twice within its cooldown (manual calls with force excepted).
  *   <li>Once the figure has stayed below WARNING − hysteresis for the calm window, a restore step
  *       is due; further steps follow one settle window apart while it stays calm.
@@ -53,7 +55,8 @@ final class Steering {
     } else if (!(p.governingRatio() >= policy.threshold(p.level()))) {
       return null; // under its threshold, inside the hysteresis band: let it fall
     } else if (p.level() == PressureLevel.WARNING) {
-      want = CleanupLevel.LIGHT;
+      // light did not bring it under: a standard cleanup sized to the gap, never further at WARNING
+      want = CleanupLevel.STANDARD;
     } else {
       CleanupLevel next = episodeLevel.next();
       want = next.compareTo(base) > 0 ? next : base;

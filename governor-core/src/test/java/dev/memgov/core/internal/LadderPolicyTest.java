@@ -82,18 +82,37 @@ class LadderPolicyTest {
   }
 
   @Test
-  void warningRunsALightUnsizedCleanupAndNeverEscalates() {
-    TestGovernable cache = new TestGovernable("cache", RebuildCost.MODERATE, 100 * MIB);
+  void warningRunsLightThenASizedStandardTrimButNeverFurther() {
+    TestGovernable cache = new TestGovernable("cache", RebuildCost.MODERATE, 400 * MIB);
     governor(GovernorPolicy.builder(), cache);
     sensor.ratio(0.75);
 
-    governor.tickNow();
+    governor.tickNow(); // WARNING: light, unsized
     clock.advance(Duration.ofSeconds(30));
     sensor.gc();
+    governor.tickNow(); // still at 75 % after the settle window and a GC: standard, sized to 65 %
+    clock.advance(Duration.ofSeconds(30));
+    sensor.gc();
+    governor.tickNow(); // still there: standard again, never aggressive at WARNING
+
+    assertThat(cache.requests).extracting(rq -> rq.level())
+        .containsExactly(CleanupLevel.LIGHT, CleanupLevel.STANDARD, CleanupLevel.STANDARD);
+    assertThat(cache.requests.get(0).targetBytes()).isZero();
+    long gap = ScriptedSensor.HEAP_MAX * 75 / 100 - (long) (0.65 * ScriptedSensor.HEAP_MAX);
+    assertThat(cache.requests.get(1).targetBytes()).isEqualTo(gap);
+  }
+
+  @Test
+  void warningThatFellUnderItsThresholdIsLeftToFall() {
+    TestGovernable cache = new TestGovernable("cache", RebuildCost.MODERATE, 400 * MIB);
+    governor(GovernorPolicy.builder(), cache);
+    sensor.ratio(0.75);
+    governor.tickNow();
+    sensor.ratio(0.68).gc(); // still WARNING by hysteresis, but under 70 %
+    clock.advance(Duration.ofSeconds(30));
     governor.tickNow();
 
-    assertThat(cache.requests).extracting(rq -> rq.level()).containsExactly(CleanupLevel.LIGHT, CleanupLevel.LIGHT);
-    assertThat(cache.requests).allSatisfy(rq -> assertThat(rq.targetBytes()).isZero());
+    assertThat(cache.requests).extracting(rq -> rq.level()).containsExactly(CleanupLevel.LIGHT);
   }
 
   @Test

@@ -13,6 +13,7 @@ import dev.memgov.core.Trigger;
  */
 public final class HeapReturnProbe {
   static volatile byte[][] live;
+  static volatile Object keep;
 
   public static void main(String[] args) {
     CleanupLevel level = CleanupLevel.parse(args[0]);
@@ -26,12 +27,20 @@ public final class HeapReturnProbe {
         live[i / 10 % live.length] = new byte[256 * 1024]; // up to 80 MiB live, never humongous
       }
     }
+    // keep a quarter of it: a live set the JVM by default would keep 3.3x committed around
+    byte[][] kept = java.util.Arrays.copyOf(live, live.length / 4);
     live = null;
-    System.out.println("churned=" + sink);
+    System.out.println("churned=" + sink + " kept=" + kept.length);
     JvmGovernable jvm = new JvmGovernable(GovernorPolicy.defaults());
     System.out.println("collector=" + jvm.collector());
+    keep = kept;
     System.out.println("committedBefore=" + Runtime.getRuntime().totalMemory());
     System.out.println("action=" + jvm.reclaim(new ReclaimRequest(level, 0, Trigger.API, governing)).action());
     System.out.println("committedAfter=" + Runtime.getRuntime().totalMemory());
+    var hs = java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+    System.out.println("maxFreeUnderPressure=" + hs.getVMOption("MaxHeapFreeRatio").getValue());
+    System.out.println("restore=" + jvm.restore(new dev.memgov.core.RestoreRequest(25)).action());
+    System.out.println("maxFreeAfterRestore=" + hs.getVMOption("MaxHeapFreeRatio").getValue());
+    System.out.println("minFreeAfterRestore=" + hs.getVMOption("MinHeapFreeRatio").getValue());
   }
 }
