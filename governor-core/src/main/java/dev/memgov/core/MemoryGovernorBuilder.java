@@ -98,7 +98,7 @@ public final class MemoryGovernorBuilder {
     }
     MemorySensor s = sensor != null ? sensor : MemorySensor.system(policy, clock);
     MBeanServer server = mbeanServer != null ? mbeanServer : (jmxEnabled ? ManagementFactory.getPlatformMBeanServer() : null);
-    return (MemoryGovernor) (Object) new DefaultMemoryGovernor(
+    return new DefaultMemoryGovernor(
         name, policy, clock, s, List.copyOf(governables), jmxEnabled, server, jvmGovernable);
   }
 }

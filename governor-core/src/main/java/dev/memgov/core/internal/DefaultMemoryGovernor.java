@@ -1,17 +1,637 @@
 package dev.memgov.core.internal;
 
+import dev.memgov.core.CacheTier;
+import dev.memgov.core.CleanupLevel;
+import dev.memgov.core.CleanupRefusedException;
+import dev.memgov.core.CleanupReport;
+import dev.memgov.core.ClearResult;
+import dev.memgov.core.ClearableCache;
 import dev.memgov.core.Governable;
+import dev.memgov.core.GovernableStatus;
 import dev.memgov.core.GovernorClock;
+import dev.memgov.core.GovernorEvent;
+import dev.memgov.core.GovernorHistory;
 import dev.memgov.core.GovernorPolicy;
+import dev.memgov.core.GovernorStatus;
+import dev.memgov.core.LevelChange;
+import dev.memgov.core.MemoryGovernor;
+import dev.memgov.core.MemorySnapshot;
+import dev.memgov.core.Pressure;
+import dev.memgov.core.PressureLevel;
+import dev.memgov.core.RebuildCost;
+import dev.memgov.core.RestoreRequest;
+import dev.memgov.core.RestoreResult;
+import dev.memgov.core.Trend;
+import dev.memgov.core.Trigger;
+import dev.memgov.core.jmx.GovernorJmx;
+import dev.memgov.core.jvm.JvmGovernable;
+import dev.memgov.core.policy.PressureEvaluator;
+import dev.memgov.core.policy.TrendEstimator;
 import dev.memgov.core.sensor.MemorySensor;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import javax.management.MBeanServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Placeholder until the governor loop lands ([core-act]). */
-public final class DefaultMemoryGovernor {
+/**
+ * The governor: one daemon thread runs sample → evaluate → act → publish on a timer, on every GC
+ * notification and on manual calls, so no two runs ever overlap. Internal; build it with {@link
+ * MemoryGovernor#builder()}.
+ *
+ * <p>This class is thread-safe: every mutation of the pressure state happens on the governor
+ * thread; {@link #status()} reads a volatile immutable state and the governables' live figures
+ * without locks.
+ */
+public final class DefaultMemoryGovernor implements MemoryGovernor {
+  private static final Logger LOG = LoggerFactory.getLogger(MemoryGovernor.class);
+  private static final int RECENT_CLEANUPS = 20;
+
+  /** What the last tick saw; replaced whole, read without locks. */
+  private record TickState(MemorySnapshot snapshot, Pressure pressure, Trend trend, long ticks) {}
+
+  private final String name;
+  private final GovernorPolicy policy;
+  private final GovernorClock clock;
+  private final MemorySensor sensor;
+  private final boolean jmxEnabled;
+  private final MBeanServer mbeanServer;
+  private final CopyOnWriteArrayList<Governable> governables = new CopyOnWriteArrayList<>();
+  private final EventBus events;
+  private final HistoryRing history;
+  private final Steering steering;
+  private final Ladder ladder;
+  private final TrendEstimator trendEstimator;
+  private final AtomicBoolean gcTickPending = new AtomicBoolean();
+  private final Runnable gcTick = () -> {
+    gcTickPending.set(false);
+    safeTick(Trigger.GC);
+  };
+
+  private volatile TickState state;
+  private volatile List<CleanupReport> recentCleanups = List.of();
+  private volatile boolean running;
+  private volatile Thread governorThread;
+  private ScheduledThreadPoolExecutor executor;
+  private AutoCloseable jmx;
+  private boolean closed;
+  private long cleanupSeq;
+
   public DefaultMemoryGovernor(
       String name, GovernorPolicy policy, GovernorClock clock, MemorySensor sensor,
       List<Governable> governables, boolean jmxEnabled, MBeanServer mbeanServer, boolean jvmGovernable) {
-    throw new UnsupportedOperationException("the governor loop is not built yet");
+    this.name = Objects.requireNonNull(name, "name");
+    this.policy = Objects.requireNonNull(policy, "policy");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.sensor = Objects.requireNonNull(sensor, "sensor");
+    this.jmxEnabled = jmxEnabled;
+    this.mbeanServer = mbeanServer;
+    this.events = new EventBus(name);
+    this.history = new HistoryRing(policy.historySize());
+    this.steering = new Steering(policy);
+    this.ladder = new Ladder(name, clock);
+    this.trendEstimator = new TrendEstimator(policy);
+    for (Governable g : governables) {
+      addChecked(g);
+    }
+    if (jvmGovernable) {
+      if (find(JvmGovernable.NAME) != null) {
+        throw new IllegalArgumentException("memgov '" + name + "': the governable name '" + JvmGovernable.NAME
+            + "' is taken by the JVM governable; rename yours or build with jvmGovernable(false)");
+      }
+      this.governables.add(new JvmGovernable(policy));
+    }
+    this.state = new TickState(null, Pressure.initial(clock.nanoTime()), Trend.UNKNOWN, 0);
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public GovernorPolicy policy() {
+    return policy;
+  }
+
+  @Override
+  public synchronized void start() {
+    if (running) {
+      return;
+    }
+    if (closed) {
+      throw new IllegalStateException("memgov '" + name + "': this governor was closed; build a new one");
+    }
+    ScheduledThreadPoolExecutor ex = new ScheduledThreadPoolExecutor(1, r -> {
+      Thread t = new Thread(r, "memgov-governor-" + name);
+      t.setDaemon(true);
+      governorThread = t;
+      return t;
+    });
+    ex.setRemoveOnCancelPolicy(true);
+    ex.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    ex.prestartCoreThread();
+    executor = ex;
+    running = true;
+    if (policy.timerTriggerEnabled()) {
+      long every = policy.tickInterval().toNanos();
+      ex.scheduleWithFixedDelay(() -> safeTick(Trigger.TIMER), every, every, TimeUnit.NANOSECONDS);
+    }
+    try {
+      sensor.start(this::onGcEnd);
+    } catch (RuntimeException e) {
+      LOG.warn("memgov '{}': the sensor could not listen for GCs; ticks run on the timer only", name, e);
+    }
+    if (jmxEnabled && mbeanServer != null) {
+      try {
+        jmx = GovernorJmx.register(this, mbeanServer);
+      } catch (RuntimeException | LinkageError e) { // no java.management at run time: run without MBeans
+        LOG.warn("memgov '{}': JMX registration failed; the governor runs without MBeans", name, e);
+      }
+    }
+    for (Governable g : governables) {
+      if (g instanceof JvmGovernable) {
+        LOG.info("memgov '{}': {}", name, ((JvmGovernable) g).applyIdleUncommit());
+      }
+    }
+    ex.execute(() -> safeTick(Trigger.TIMER));
+    LOG.info("memgov '{}': started with {} governables, policy {}", name, governables.size(), policy.asMap());
+  }
+
+  @Override
+  public void close() {
+    ScheduledThreadPoolExecutor ex;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      running = false;
+      ex = executor;
+      executor = null;
+      for (Governable g : governables) {
+        if (g instanceof JvmGovernable) {
+          ((JvmGovernable) g).revertIdleUncommit();
+        }
+      }
+      try {
+        sensor.close();
+      } catch (RuntimeException e) {
+        LOG.warn("memgov '{}': closing the sensor failed", name, e);
+      }
+      if (jmx != null) {
+        try {
+          jmx.close();
+        } catch (Exception e) {
+          LOG.warn("memgov '{}': unregistering MBeans failed", name, e);
+        }
+        jmx = null;
+      }
+    }
+    if (ex != null) {
+      ex.shutdown();
+      if (Thread.currentThread() != governorThread) {
+        try {
+          if (!ex.awaitTermination(5, TimeUnit.SECONDS)) {
+            ex.shutdownNow();
+          }
+        } catch (InterruptedException e) {
+          ex.shutdownNow();
+          Thread.currentThread().interrupt();
+        }
+      }
+      LOG.info("memgov '{}': closed", name);
+    }
+  }
+
+  @Override
+  public boolean isRunning() {
+    return running;
+  }
+
+  @Override
+  public GovernorStatus status() {
+    TickState s = state;
+    List<GovernableStatus> gs = new ArrayList<>(governables.size());
+    for (Governable g : governables) {
+      gs.add(statusOf(g));
+    }
+    return new GovernorStatus(name, running, s.snapshot, s.pressure, s.trend, gs, recentCleanups, policy, s.ticks);
+  }
+
+  private static GovernableStatus statusOf(Governable g) {
+    try {
+      return GovernableStatus.of(g);
+    } catch (RuntimeException e) {
+      return new GovernableStatus(g.name(), g.kind(), -1, true, "unknown", -1, -1, RebuildCost.MODERATE,
+          "status failed: " + Failures.describe(e));
+    }
+  }
+
+  @Override
+  public CleanupReport optimize(CleanupLevel level, boolean force, Trigger trigger) {
+    Objects.requireNonNull(level, "level");
+    Objects.requireNonNull(trigger, "trigger");
+    if (!running) {
+      throw new IllegalStateException("memgov '" + name + "': the governor is not running; call start() first");
+    }
+    return onGovernorThread(() -> manualCleanup(level, force, trigger));
+  }
+
+  @Override
+  public List<String> cacheTargets() {
+    List<String> targets = new ArrayList<>(List.of("all", "l1", "l2"));
+    for (Governable g : governables) {
+      if (g instanceof ClearableCache) {
+        targets.add(g.name());
+      }
+    }
+    return targets;
+  }
+
+  @Override
+  public List<ClearResult> clearCache(String target) {
+    List<String> accepted = cacheTargets();
+    String t = target == null ? null : target.trim();
+    String lower = t == null ? null : t.toLowerCase(Locale.ROOT);
+    boolean tier = "all".equals(lower) || "l1".equals(lower) || "l2".equals(lower);
+    if (t == null || (!tier && !accepted.contains(t))) {
+      throw new IllegalArgumentException("memgov '" + name + "': cache target must be one of "
+          + String.join("|", accepted) + ", but was " + (t == null ? "null" : "'" + target + "'"));
+    }
+    Callable<List<ClearResult>> job = () -> clear(tier ? lower : null, tier ? null : t);
+    if (!running) {
+      try {
+        return job.call();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    return onGovernorThread(job);
+  }
+
+  private List<ClearResult> clear(String tierName, String cacheName) {
+    List<ClearResult> results = new ArrayList<>();
+    for (Governable g : governables) {
+      if (!(g instanceof ClearableCache)) {
+        continue;
+      }
+      ClearableCache c = (ClearableCache) g;
+      CacheTier tier;
+      if (cacheName != null) {
+        if (!c.name().equals(cacheName)) {
+          continue;
+        }
+        tier = CacheTier.ALL;
+      } else if ("l2".equals(tierName)) {
+        if (!c.hasL2()) {
+          continue;
+        }
+        tier = CacheTier.L2;
+      } else {
+        tier = "l1".equals(tierName) ? CacheTier.L1 : CacheTier.ALL;
+      }
+      try {
+        results.add(c.clear(tier));
+      } catch (Throwable e) {
+        Failures.rethrowIfFatal(e);
+        LOG.error("memgov '{}': clearing cache '{}' ({}) failed", name, c.name(), tier.wireName(), e);
+        results.add(new ClearResult(c.name(), tier, -1, -1, -1, Failures.describe(e)));
+      }
+    }
+    LOG.info("memgov '{}': cleared caches, target {}: {}", name, cacheName != null ? cacheName : tierName, results);
+    return results;
+  }
+
+  @Override
+  public void register(Governable governable) {
+    Objects.requireNonNull(governable, "governable");
+    addChecked(governable);
+    LOG.info("memgov '{}': registered governable '{}' ({})", name, governable.name(), governable.kind());
+    if (events.wants(GovernorEvent.GovernableAdded.class)) {
+      publishOnGovernorThread(new GovernorEvent.GovernableAdded(clock.currentTimeMillis(), governable.name(), governable.kind()));
+    }
+  }
+
+  private synchronized void addChecked(Governable g) {
+    if (g.name() == null || g.name().isBlank()) {
+      throw new IllegalArgumentException("memgov '" + name + "': a governable's name must not be blank, but was "
+          + (g.name() == null ? "null" : "'" + g.name() + "'"));
+    }
+    if (find(g.name()) != null) {
+      throw new IllegalArgumentException("memgov '" + name + "': governable names must be unique, but '"
+          + g.name() + "' is already registered");
+    }
+    governables.add(g);
+  }
+
+  @Override
+  public boolean unregister(String governableName) {
+    Governable g;
+    synchronized (this) {
+      g = find(governableName);
+      if (g == null) {
+        return false;
+      }
+      governables.remove(g);
+    }
+    LOG.info("memgov '{}': unregistered governable '{}'", name, governableName);
+    if (events.wants(GovernorEvent.GovernableRemoved.class)) {
+      publishOnGovernorThread(new GovernorEvent.GovernableRemoved(clock.currentTimeMillis(), g.name(), g.kind()));
+    }
+    return true;
+  }
+
+  private Governable find(String governableName) {
+    for (Governable g : governables) {
+      if (g.name().equals(governableName)) {
+        return g;
+      }
+    }
+    return null;
+  }
+
+  @Override
+  public List<Governable> governables() {
+    return List.copyOf(governables);
+  }
+
+  @Override
+  public GovernorHistory history(long sinceMillis) {
+    return history.since(sinceMillis);
+  }
+
+  @Override
+  public <E extends GovernorEvent> AutoCloseable subscribe(Class<E> type, Consumer<? super E> listener) {
+    return events.subscribe(type, listener);
+  }
+
+  /**
+   * Runs one automatic tick now and waits for it: on the governor thread when started, else on the
+   * caller's thread. For tests and benchmarks; not part of the API.
+   */
+  public void tickNow() {
+    if (!running) {
+      synchronized (this) {
+        tick(Trigger.TIMER);
+      }
+      return;
+    }
+    onGovernorThread(() -> {
+      tick(Trigger.TIMER);
+      return null;
+    });
+  }
+
+  // ---------------------------------------------------------------------- on the governor thread
+
+  private void onGcEnd() {
+    if (!running || !policy.gcTriggerEnabled()) {
+      return;
+    }
+    if (gcTickPending.compareAndSet(false, true)) {
+      ScheduledThreadPoolExecutor ex = executor;
+      try {
+        if (ex != null) {
+          ex.execute(gcTick);
+          return;
+        }
+      } catch (RejectedExecutionException e) {
+        // closing
+      }
+      gcTickPending.set(false);
+    }
+  }
+
+  private void safeTick(Trigger trigger) {
+    try {
+      tick(trigger);
+    } catch (Throwable t) { // the governor thread never dies
+      Failures.rethrowIfFatal(t);
+      LOG.error("memgov '{}': a {} tick failed; the governor keeps running", name, trigger.name().toLowerCase(Locale.ROOT), t);
+    }
+  }
+
+  private void tick(Trigger trigger) {
+    long now = clock.nanoTime();
+    TickState s = sampleAndEvaluate(now);
+    Pressure p = s.pressure;
+    CleanupLevel level = steering.decide(p, s.snapshot, now);
+    if (level != null) {
+      long gap = level == CleanupLevel.LIGHT ? 0
+          : PressureEvaluator.bytesOverTarget(s.snapshot, p.governing(), leaveTarget(p.level()));
+      cleanup(level, trigger, gap, true, s, now);
+    } else if (steering.restoreDue(p, now)) {
+      restoreStep(now);
+    }
+    if (LOG.isDebugEnabled()) {
+      LOG.debug("memgov '{}': tick {} ({}): {} {} {}", name, s.ticks, trigger.name().toLowerCase(Locale.ROOT),
+          p.level(), p.governing().wireName(), Bytes.percent(p.governingRatio()));
+    }
+  }
+
+  /** Threshold minus hysteresis as a fraction, computed in whole points (80 / 100.0, not 0.85 - 0.05). */
+  private double leaveTarget(PressureLevel level) {
+    int percent = level == PressureLevel.WARNING ? policy.warningPercent()
+        : level == PressureLevel.CRITICAL ? policy.criticalPercent() : policy.emergencyPercent();
+    return (percent - policy.hysteresisPoints()) / 100.0;
+  }
+
+  private TickState sampleAndEvaluate(long now) {
+    TickState prev = state;
+    MemorySnapshot snap = sensor.sample();
+    Pressure p = PressureEvaluator.evaluate(snap, prev.pressure, policy, now);
+    Trend trend = trendEstimator.update(snap, p);
+    history.add(snap);
+    TickState s = new TickState(snap, p, trend == null ? Trend.UNKNOWN : trend, prev.ticks + 1);
+    state = s;
+    if (p.level() != prev.pressure.level()) {
+      levelChanged(prev.pressure, p);
+    }
+    if (s.trend.leakSuspected() && !prev.trend.leakSuspected()) {
+      LOG.warn("memgov '{}': the live set rose across {} GCs ({} per minute): a leak is suspected", name,
+          policy.leakGcCount(), Bytes.format((long) s.trend.bytesPerMinute()));
+      if (events.wants(GovernorEvent.LeakSuspected.class)) {
+        events.publish(new GovernorEvent.LeakSuspected(clock.currentTimeMillis(), s.trend));
+      }
+    }
+    return s;
+  }
+
+  private void levelChanged(Pressure from, Pressure to) {
+    long millis = clock.currentTimeMillis();
+    history.add(new LevelChange(millis, from.level(), to.level(), to.governing(), to.governingRatio()));
+    LOG.info("memgov '{}': pressure {} -> {} ({} {}; thresholds {}/{}/{} %)", name, from.level(), to.level(),
+        to.governing().wireName(), Bytes.percent(to.governingRatio()),
+        policy.warningPercent(), policy.criticalPercent(), policy.emergencyPercent());
+    for (Governable g : governables) {
+      try {
+        g.pressureChanged(from.level(), to.level());
+      } catch (Throwable t) {
+        Failures.rethrowIfFatal(t);
+        LOG.error("memgov '{}': governable '{}' threw in pressureChanged", name, g.name(), t);
+      }
+    }
+    if (events.wants(GovernorEvent.LevelChanged.class)) {
+      events.publish(new GovernorEvent.LevelChanged(millis, from.level(), to.level(), to));
+    }
+  }
+
+  private CleanupReport manualCleanup(CleanupLevel level, boolean force, Trigger trigger) {
+    long now = clock.nanoTime();
+    long left = steering.cooldownLeftNanos(level, now);
+    if (left > 0 && !force) {
+      throw new CleanupRefusedException(level, Duration.ofNanos(left));
+    }
+    TickState s = sampleAndEvaluate(now);
+    return cleanup(level, trigger, 0, false, s, now);
+  }
+
+  private CleanupReport cleanup(CleanupLevel level, Trigger trigger, long gap, boolean automatic, TickState s, long now) {
+    long startedMillis = clock.currentTimeMillis();
+    List<Ladder.Step> steps = Ladder.plan(governables, level, gap);
+    List<CleanupReport.GovernableOutcome> outcomes = ladder.run(steps, level, trigger);
+    List<String> errors = new ArrayList<>();
+    for (CleanupReport.GovernableOutcome o : outcomes) {
+      if (o.error() != null) {
+        errors.add(o.name() + ": " + o.error());
+      }
+    }
+    CleanupReport report = new CleanupReport(++cleanupSeq, trigger, level, s.pressure, gap, startedMillis,
+        clock.nanoTime() - now, outcomes, errors);
+    steering.ran(level, now, s.snapshot.gcCount(), automatic);
+    List<CleanupReport> recent = new ArrayList<>(recentCleanups);
+    recent.add(report);
+    if (recent.size() > RECENT_CLEANUPS) {
+      recent.remove(0);
+    }
+    recentCleanups = List.copyOf(recent);
+    logCleanup(report);
+    if (events.wants(GovernorEvent.CleanupCompleted.class)) {
+      events.publish(new GovernorEvent.CleanupCompleted(startedMillis, report));
+    }
+    return report;
+  }
+
+  private void logCleanup(CleanupReport r) {
+    long before = 0;
+    long after = 0;
+    int asked = 0;
+    for (CleanupReport.GovernableOutcome o : r.outcomes()) {
+      before += Math.max(0, o.bytesBefore());
+      after += Math.max(0, o.bytesAfter());
+      if (o.error() != null || !o.action().startsWith("skipped")) {
+        asked++;
+      }
+    }
+    Pressure p = r.pressureBefore();
+    LOG.info("memgov '{}': {} cleanup #{} ({}) at {} ({} {}): target {}, footprint {} -> {} (reclaimed {}) "
+            + "across {} of {} governables in {} ms, {} errors",
+        name, r.level().wireName(), r.id(), r.trigger().name().toLowerCase(Locale.ROOT), p.level(),
+        p.governing().wireName(), Bytes.percent(p.governingRatio()),
+        r.targetBytes() > 0 ? Bytes.format(r.targetBytes()) : "unsized", Bytes.format(before), Bytes.format(after),
+        Bytes.format(r.reclaimedBytes()), asked, r.outcomes().size(),
+        String.format(Locale.ROOT, "%.1f", r.durationNanos() / 1e6), r.errors().size());
+  }
+
+  private void restoreStep(long now) {
+    steering.restored(now);
+    RestoreRequest request = new RestoreRequest(policy.restoreStepPercent());
+    List<String> done = null;
+    for (Governable g : governables) {
+      long current = Ladder.budget(g);
+      long configured;
+      try {
+        configured = g.configuredBudget();
+      } catch (RuntimeException e) {
+        continue;
+      }
+      if (current < 0 || current >= configured) {
+        continue;
+      }
+      String what;
+      try {
+        RestoreResult r = g.restore(request);
+        what = r == null ? "no result" : r.action();
+      } catch (Throwable t) {
+        Failures.rethrowIfFatal(t);
+        LOG.error("memgov '{}': governable '{}' threw while restoring", name, g.name(), t);
+        what = "failed: " + Failures.describe(t);
+      }
+      if (done == null) {
+        done = new ArrayList<>();
+      }
+      done.add(g.name() + ": " + what);
+    }
+    if (done != null) {
+      LOG.info("memgov '{}': calm, restore step of {} %: {}", name, policy.restoreStepPercent(), done);
+    }
+  }
+
+  private void publishOnGovernorThread(GovernorEvent event) {
+    ScheduledThreadPoolExecutor ex = executor;
+    if (running && ex != null && Thread.currentThread() != governorThread) {
+      try {
+        ex.execute(() -> events.publish(event));
+        return;
+      } catch (RejectedExecutionException e) {
+        // closing: deliver here
+      }
+    }
+    events.publish(event);
+  }
+
+  private <T> T onGovernorThread(Callable<T> job) {
+    if (Thread.currentThread() == governorThread) {
+      try {
+        return job.call();
+      } catch (RuntimeException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    ScheduledThreadPoolExecutor ex = executor;
+    Future<T> f;
+    try {
+      if (ex == null) {
+        throw new RejectedExecutionException();
+      }
+      f = ex.submit(job);
+    } catch (RejectedExecutionException e) {
+      throw new IllegalStateException("memgov '" + name + "': the governor is not running; call start() first");
+    }
+    try {
+      return f.get();
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof RuntimeException) {
+        throw (RuntimeException) c;
+      }
+      if (c instanceof Error) {
+        throw (Error) c;
+      }
+      throw new IllegalStateException(c);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("memgov '" + name + "': interrupted while waiting for the governor thread");
+    }
+  }
+
+  /** For the status views of this package's tests: the level the last tick saw. */
+  PressureLevel level() {
+    return state.pressure.level();
   }
 }

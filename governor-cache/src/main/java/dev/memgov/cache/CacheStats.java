@@ -1,0 +1,35 @@
+package dev.memgov.cache;
+
+/**
+ * Counters of one {@link GovernedCache} since it was built. This record is immutable and
+ * thread-safe; L1 hits are counted with striped counters and can be slightly low under heavy
+ * contention.
+ *
+ * @param l1Hits gets answered by L1
+ * @param l1Misses gets L1 could not answer
+ * @param l2Hits gets answered by L2 (then filled into L1)
+ * @param l2Misses L2 lookups that found nothing usable (including corrupt values)
+ * @param l2Errors L2 calls that failed or timed out, and probes that failed
+ * @param loads loader calls
+ * @param loadFailures loader calls that threw
+ * @param corruptReads L2 values that were not in this cache's format or did not decode
+ * @param evictions L1 entries evicted by size
+ * @param spilledToL2 entries evicted from L1 under pressure and written to L2
+ * @param compressionSavedBytes bytes saved by LZ4, summed over every value compressed (L1 and L2)
+ * @param l1WeightedBytes L1 size now, in weighed bytes
+ * @param l1Entries L1 entries now (estimate)
+ */
+public record CacheStats(
+    long l1Hits,
+    long l1Misses,
+    long l2Hits,
+    long l2Misses,
+    long l2Errors,
+    long loads,
+    long loadFailures,
+    long corruptReads,
+    long evictions,
+    long spilledToL2,
+    long compressionSavedBytes,
+    long l1WeightedBytes,
+    long l1Entries) {}

@@ -1,0 +1,221 @@
+package dev.memgov.cache;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Policy;
+import dev.memgov.core.CacheTier;
+import dev.memgov.core.ClearResult;
+import dev.memgov.core.ClearableCache;
+import dev.memgov.core.ReclaimRequest;
+import dev.memgov.core.ReclaimResult;
+import dev.memgov.core.RestoreRequest;
+import dev.memgov.core.RestoreResult;
+import java.lang.ref.WeakReference;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Governs a Caffeine cache the application already has, through its {@link Policy}.
+ *
+ * <ul>
+ *   <li>Bounded by weight: the weigher is taken to return bytes; the budget is the maximum
+ *       weight, the footprint the weighted size.
+ *   <li>Bounded by size: the budget is in entries; the footprint is entries × an estimated
+ *       {@code bytesPerEntry} (default {@value #DEFAULT_BYTES_PER_ENTRY}).
+ *   <li>Unbounded: nothing to lower, so it is only cleared at {@code emergency}; a warning says so
+ *       at adoption.
+ * </ul>
+ *
+ * <p>{@code light} runs maintenance (drops expired entries), {@code standard} lowers the maximum
+ * toward the target, at most to half, {@code aggressive} at most to a quarter, {@code emergency}
+ * clears it (and lowers a bounded one to a quarter); {@link #restore} grows it back in steps.
+ * Holds the cache weakly: a cache the application dropped is not kept alive.
+ *
+ * <p>This class is thread-safe.
+ */
+public final class CaffeineGovernable implements ClearableCache {
+
+  static final long DEFAULT_BYTES_PER_ENTRY = 512;
+  private static final Logger LOG = LoggerFactory.getLogger(CaffeineGovernable.class);
+
+  private final String name;
+  private final WeakReference<Cache<?, ?>> cache;
+  private final boolean bounded;
+  private final boolean weighted;
+  private final long bytesPerEntry;
+  private final long configured;
+  private volatile long current;
+
+  private CaffeineGovernable(String name, Cache<?, ?> cache, long bytesPerEntry) {
+    this.name = name;
+    this.cache = new WeakReference<>(cache);
+    this.bytesPerEntry = bytesPerEntry;
+    Optional<? extends Policy.Eviction<?, ?>> eviction = cache.policy().eviction();
+    this.bounded = eviction.isPresent();
+    this.weighted = bounded && eviction.get().isWeighted();
+    this.configured = bounded ? eviction.get().getMaximum() : Long.MAX_VALUE;
+    this.current = configured;
+    if (!bounded) {
+      LOG.warn("memgov cache '{}': the adopted Caffeine cache is unbounded; it can only be cleared (at emergency), "
+          + "not shrunk. Build it with maximumSize or maximumWeight to let it shrink and grow back.", name);
+    }
+  }
+
+  /** Adopts {@code cache} under {@code name}; a size-bounded cache is estimated at 512 bytes per entry. */
+  public static CaffeineGovernable adopt(String name, Cache<?, ?> cache) {
+    return adopt(name, cache, DEFAULT_BYTES_PER_ENTRY);
+  }
+
+  /** Adopts {@code cache}; {@code bytesPerEntry} estimates the footprint of a size-bounded or unbounded cache. */
+  public static CaffeineGovernable adopt(String name, Cache<?, ?> cache, long bytesPerEntry) {
+    if (name == null || name.isBlank()) {
+      throw new IllegalArgumentException("name must not be blank, but was " + (name == null ? "null" : "'" + name + "'"));
+    }
+    Objects.requireNonNull(cache, "cache");
+    if (bytesPerEntry < 1) {
+      throw new IllegalArgumentException("bytesPerEntry must be at least 1, but was " + bytesPerEntry);
+    }
+    return new CaffeineGovernable(name, cache, bytesPerEntry);
+  }
+
+  @SuppressWarnings("unchecked")
+  private Policy.Eviction<Object, Object> eviction(Cache<?, ?> c) {
+    return ((Cache<Object, Object>) c).policy().eviction().orElseThrow();
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public String kind() {
+    return "cache";
+  }
+
+  @Override
+  public long footprintBytes() {
+    Cache<?, ?> c = cache.get();
+    if (c == null) {
+      return 0;
+    }
+    return weighted ? eviction(c).weightedSize().orElse(0) : c.estimatedSize() * bytesPerEntry;
+  }
+
+  @Override
+  public String budgetUnit() {
+    return weighted ? "bytes" : "entries";
+  }
+
+  @Override
+  public long configuredBudget() {
+    return configured;
+  }
+
+  @Override
+  public long currentBudget() {
+    return current;
+  }
+
+  @Override
+  public ReclaimResult reclaim(ReclaimRequest request) {
+    Cache<?, ?> c = cache.get();
+    if (c == null) {
+      return ReclaimResult.nothing("the adopted cache was garbage-collected");
+    }
+    switch (request.level()) {
+      case LIGHT: {
+        long before = c.estimatedSize();
+        c.cleanUp();
+        long dropped = Math.max(0, before - c.estimatedSize());
+        return dropped == 0 ? ReclaimResult.nothing("maintenance run, no expired entries")
+            : ReclaimResult.done("maintenance run, dropped " + dropped + " expired entries");
+      }
+      case STANDARD:
+      case AGGRESSIVE: {
+        if (!bounded) {
+          return ReclaimResult.nothing("unbounded cache: cleared only at emergency");
+        }
+        c.cleanUp();
+        int divisor = request.level() == dev.memgov.core.CleanupLevel.STANDARD ? 2 : 4;
+        long budget = current;
+        long floor = Math.max(1, budget / divisor);
+        long wanted = 0;
+        if (request.targetBytes() > 0) {
+          long unitsNow = weighted ? eviction(c).weightedSize().orElse(0) : c.estimatedSize();
+          long targetUnits = weighted ? request.targetBytes() : ceilDiv(request.targetBytes(), bytesPerEntry);
+          wanted = unitsNow - targetUnits;
+        }
+        long next = Math.min(budget, Math.max(floor, wanted));
+        if (next >= budget) {
+          return ReclaimResult.nothing("budget already at its floor for " + request.level().wireName());
+        }
+        long before = c.estimatedSize();
+        eviction(c).setMaximum(next);
+        current = next;
+        return ReclaimResult.done("budget " + budget + " -> " + next + " " + budgetUnit() + ", evicted "
+            + Math.max(0, before - c.estimatedSize()) + " entries");
+      }
+      default: {
+        long entries = c.estimatedSize();
+        c.invalidateAll();
+        c.cleanUp();
+        String budgetPart = "";
+        if (bounded) {
+          long budget = current;
+          long next = Math.max(1, budget / 4);
+          eviction(c).setMaximum(next);
+          current = next;
+          budgetPart = ", budget " + budget + " -> " + next + " " + budgetUnit();
+        }
+        return ReclaimResult.done("cleared " + entries + " entries" + budgetPart);
+      }
+    }
+  }
+
+  private static long ceilDiv(long a, long b) {
+    return (a + b - 1) / b;
+  }
+
+  @Override
+  public RestoreResult restore(RestoreRequest request) {
+    Cache<?, ?> c = cache.get();
+    long budget = current;
+    if (!bounded || c == null || budget >= configured) {
+      return RestoreResult.complete();
+    }
+    long next = request.next(budget, configured);
+    eviction(c).setMaximum(next);
+    current = next;
+    return RestoreResult.step("budget " + budget + " -> " + next + " " + budgetUnit(), next >= configured);
+  }
+
+  @Override
+  public String state() {
+    Cache<?, ?> c = cache.get();
+    if (c == null) {
+      return "cache garbage-collected";
+    }
+    return bounded ? "ok" : "ok; unbounded (cleared only at emergency)";
+  }
+
+  @Override
+  public boolean hasL2() {
+    return false;
+  }
+
+  @Override
+  public ClearResult clear(CacheTier tier) {
+    Objects.requireNonNull(tier, "tier");
+    Cache<?, ?> c = cache.get();
+    if (c == null || tier == CacheTier.L2) {
+      return new ClearResult(name, tier, 0, 0, 0, null);
+    }
+    c.cleanUp();
+    long entries = c.estimatedSize();
+    long bytes = footprintBytes();
+    c.invalidateAll();
+    return new ClearResult(name, tier, entries, bytes, 0, null);
+  }
+}

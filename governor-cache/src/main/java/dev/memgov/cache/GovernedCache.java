@@ -1,0 +1,599 @@
+package dev.memgov.cache;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Policy;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import dev.memgov.core.CacheTier;
+import dev.memgov.core.ClearResult;
+import dev.memgov.core.ClearableCache;
+import dev.memgov.core.PressureLevel;
+import dev.memgov.core.RebuildCost;
+import dev.memgov.core.ReclaimRequest;
+import dev.memgov.core.ReclaimResult;
+import dev.memgov.core.RestoreRequest;
+import dev.memgov.core.RestoreResult;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
+import java.util.function.ToLongFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A two-tier cache the memory governor can shrink and grow: L1 is a Caffeine cache bounded by
+ * bytes, L2 (optional) is Redis. Reads go L1 → L2 → loader and fill upward; writes go to both.
+ *
+ * <p>Under pressure ({@link #reclaim}): {@code light} runs Caffeine's maintenance and drops
+ * expired entries; {@code standard} lowers L1's byte budget toward the requested share, at most
+ * to half; {@code aggressive} to at most a quarter and keeps L1 values of at least the
+ * compression threshold LZ4-compressed; {@code emergency} clears L1 and stops L1 admission until
+ * {@link #pressureChanged} reports a level below {@code CRITICAL}. Entries evicted by a shrink
+ * are written to L2 when it lacks them (spill). {@link #restore} grows the budget back in steps.
+ *
+ * <p>Redis faults never reach the caller (see {@code l2Timeout}, {@code l2Backoff}); corrupt
+ * bytes in Redis are a counted miss; a loader's exception reaches the caller and nothing is
+ * cached.
+ *
+ * <p>This class is thread-safe.
+ *
+ * @param <K> key type
+ * @param <V> value type
+ */
+public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable {
+
+  /** Bytes added to each entry's weight for Caffeine's node, the key and references. */
+  static final int ENTRY_OVERHEAD = 96;
+
+  private static final Logger LOG = LoggerFactory.getLogger(GovernedCache.class);
+
+  private final String name;
+  private final ValueCodec<V> codec;
+  private final Cache<K, Object> l1;
+  private final Policy.Eviction<K, Object> eviction;
+  private final Policy.FixedExpiration<K, Object> expiration;
+  private final long configuredBudget;
+  private final long minBudget;
+  private final Function<? super K, ? extends V> loader;
+  private final Function<? super K, String> keyEncoder;
+  private final int compressionThreshold;
+  private final long ttlMillis;
+  private final RedisTier l2;
+
+  private volatile long currentBudget;
+  private volatile boolean admissionStopped;
+  private volatile boolean compressL1;
+  private volatile Queue<Object[]> spillSink;
+
+  private final HitCounter l1Hits = new HitCounter();
+  private final LongAdder l1Misses = new LongAdder();
+  private final LongAdder l2Hits = new LongAdder();
+  private final LongAdder l2Misses = new LongAdder();
+  private final LongAdder loads = new LongAdder();
+  private final LongAdder loadFailures = new LongAdder();
+  private final LongAdder corruptReads = new LongAdder();
+  private final LongAdder evictions = new LongAdder();
+  private final LongAdder spilled = new LongAdder();
+  private final LongAdder compressionSaved = new LongAdder();
+
+  /**
+   * A builder for a cache named {@code name} (1-64 of {@code A-Z a-z 0-9 . _ -}) whose values
+   * are turned into bytes by {@code codec}. Give the key type with a type witness: {@code
+   * GovernedCache.<String, User>builder("users", codec)}.
+   */
+  public static <K, V> GovernedCacheBuilder<K, V> builder(String name, ValueCodec<V> codec) {
+    return new GovernedCacheBuilder<>(name, codec);
+  }
+
+  GovernedCache(GovernedCacheBuilder<K, V> b) {
+    this.name = b.name;
+    this.codec = b.codec;
+    this.configuredBudget = b.l1Budget;
+    this.currentBudget = b.l1Budget;
+    this.minBudget = Math.min(b.l1Budget, 4096);
+    this.loader = b.loader;
+    this.keyEncoder = b.keyEncoder;
+    this.compressionThreshold = b.compressionThreshold;
+    this.ttlMillis = b.ttl == null ? 0 : b.ttl.toMillis();
+    ToLongFunction<? super V> sizer = b.weigher != null ? b.weigher : codec::sizeOf;
+    Caffeine<K, Object> caffeine =
+        Caffeine.newBuilder()
+            .maximumWeight(b.l1Budget)
+            // maintenance on the calling thread: the weighted size (the footprint the governor
+            // reads) is current after each write, and no pool thread is needed on small hosts
+            .executor(Runnable::run)
+            .<K, Object>weigher((k, v) -> weigh(v, sizer))
+            .evictionListener((K k, Object v, RemovalCause cause) -> onEviction(k, v, cause));
+    if (b.ttl != null) {
+      caffeine.expireAfterWrite(b.ttl);
+    }
+    if (b.ticker != null) {
+      caffeine.ticker(b.ticker);
+    }
+    this.l1 = caffeine.build();
+    this.eviction = l1.policy().eviction().orElseThrow();
+    this.expiration = l1.policy().expireAfterWrite().orElse(null);
+    this.l2 = b.redisUri == null
+        ? null
+        : new RedisTier(name, b.redisUri, b.keyPrefix != null ? b.keyPrefix : "memgov:" + name + ":",
+            b.l2Timeout, b.l2Backoff);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <V> int weigh(Object v, ToLongFunction<? super V> sizer) {
+    long size = v instanceof Compressed ? ((Compressed) v).block.length : sizer.applyAsLong((V) v);
+    return (int) Math.min(Integer.MAX_VALUE, Math.max(0, size) + ENTRY_OVERHEAD);
+  }
+
+  private void onEviction(K key, Object value, RemovalCause cause) {
+    if (cause == RemovalCause.SIZE) {
+      evictions.increment();
+      Queue<Object[]> sink = spillSink;
+      if (sink != null && key != null && value != null) {
+        sink.add(new Object[] {key, value});
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- reads and writes
+
+  /**
+   * The value: from L1, else L2, else the loader (filling the tiers above); null when no tier
+   * has it and there is no loader or it returned null.
+   *
+   * @throws RuntimeException whatever the loader threw; nothing is cached then
+   */
+  @SuppressWarnings("unchecked")
+  public V get(K key) {
+    Object o = l1.getIfPresent(key);
+    if (o != null) {
+      l1Hits.increment();
+      return o instanceof Compressed ? inflate((Compressed) o) : (V) o;
+    }
+    return miss(key, true);
+  }
+
+  /** The value from L1 or L2, never calling the loader; null when neither has it. */
+  @SuppressWarnings("unchecked")
+  public V getIfPresent(K key) {
+    Object o = l1.getIfPresent(key);
+    if (o != null) {
+      l1Hits.increment();
+      return o instanceof Compressed ? inflate((Compressed) o) : (V) o;
+    }
+    return miss(key, false);
+  }
+
+  /** Stores the value in L1 (unless admission is stopped) and in L2. */
+  public void put(K key, V value) {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(value, "value");
+    byte[] encoded = null;
+    if (admissionStopped) {
+      l1.invalidate(key);
+    } else if (compressL1) {
+      encoded = codec.encode(value);
+      l1.put(key, toL1(value, encoded));
+    } else {
+      l1.put(key, value);
+    }
+    if (l2 != null) {
+      writeL2(key, encoded != null ? encoded : codec.encode(value), false);
+    }
+  }
+
+  /** Removes the key from L1 and L2. */
+  public void invalidate(K key) {
+    Objects.requireNonNull(key, "key");
+    l1.invalidate(key);
+    if (l2 != null) {
+      l2.delete(redisKey(key));
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private V miss(K key, boolean load) {
+    l1Misses.increment();
+    boolean[] fromLoader = new boolean[1];
+    V value;
+    if (admissionStopped || (l2 == null && (!load || loader == null))) {
+      value = fetchBelow(key, load, fromLoader);
+    } else {
+      Object stored = l1.asMap().computeIfAbsent(key, k -> {
+        V v = fetchBelow(k, load, fromLoader);
+        return v == null ? null : (compressL1 ? toL1(v, codec.encode(v)) : v);
+      });
+      if (stored == null) {
+        return null;
+      }
+      value = stored instanceof Compressed ? inflate((Compressed) stored) : (V) stored;
+    }
+    if (fromLoader[0] && value != null && l2 != null) {
+      // only if absent: a concurrent put of a newer value must not be overwritten by this load
+      writeL2(key, codec.encode(value), true);
+    }
+    return value;
+  }
+
+  /** L2, then the loader; marks {@code fromLoader[0]} when the loader produced the value. */
+  private V fetchBelow(K key, boolean load, boolean[] fromLoader) {
+    if (l2 != null) {
+      byte[] raw = l2.get(redisKey(key));
+      if (raw != RedisTier.SKIPPED) {
+        if (raw != null) {
+          try {
+            V v = codec.decode(StoredForm.read(raw));
+            if (v != null) {
+              l2Hits.increment();
+              return v;
+            }
+            corruptReads.increment(); // the codec could not make a value of it
+          } catch (RuntimeException e) {
+            corruptReads.increment();
+            LOG.debug("memgov cache '{}': unreadable L2 value under key '{}': {}", name, redisKey(key), e.toString());
+          }
+          // not ours or damaged: delete it so the loaded value can take its place (at worst a
+          // concurrent put's value goes too, which is a miss, never a wrong value)
+          l2.delete(redisKey(key));
+        }
+        l2Misses.increment();
+      }
+    }
+    if (!load || loader == null) {
+      return null;
+    }
+    loads.increment();
+    V v;
+    try {
+      v = loader.apply(key);
+    } catch (RuntimeException | Error e) {
+      loadFailures.increment();
+      throw e;
+    }
+    fromLoader[0] = v != null;
+    return v;
+  }
+
+  private V inflate(Compressed c) {
+    return codec.decode(c.inflate());
+  }
+
+  /** The L1 form of a value while L1 compression is on: compressed when big enough and smaller so. */
+  private Object toL1(V value, byte[] encoded) {
+    if (encoded.length >= compressionThreshold) {
+      byte[] block = Lz4.INSTANCE.compress(encoded);
+      if (block.length < encoded.length) {
+        compressionSaved.add(encoded.length - block.length);
+        return new Compressed(block, encoded.length);
+      }
+    }
+    return value;
+  }
+
+  private void writeL2(K key, byte[] encoded, boolean onlyIfAbsent) {
+    byte[] stored = StoredForm.write(encoded, compressionThreshold);
+    if (stored.length < encoded.length) {
+      compressionSaved.add(encoded.length - stored.length);
+    }
+    l2.set(redisKey(key), stored, ttlMillis, onlyIfAbsent);
+  }
+
+  String redisKey(K key) {
+    return l2.prefix() + keyEncoder.apply(key);
+  }
+
+  // ---------------------------------------------------------------- Governable
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public String kind() {
+    return "cache";
+  }
+
+  /** L1's weighted size in bytes (encoded sizes, compressed where held compressed, plus overhead). */
+  @Override
+  public long footprintBytes() {
+    return eviction.weightedSize().orElse(0);
+  }
+
+  @Override
+  public String budgetUnit() {
+    return "bytes";
+  }
+
+  @Override
+  public long configuredBudget() {
+    return configuredBudget;
+  }
+
+  @Override
+  public long currentBudget() {
+    return currentBudget;
+  }
+
+  /** {@code CHEAP} with L2 (an evicted entry is a Redis read away), else {@code MODERATE}. */
+  @Override
+  public RebuildCost rebuildCost() {
+    return l2 != null ? RebuildCost.CHEAP : RebuildCost.MODERATE;
+  }
+
+  @Override
+  public ReclaimResult reclaim(ReclaimRequest request) {
+    switch (request.level()) {
+      case LIGHT:
+        return light();
+      case STANDARD:
+        return shrink(2, request.targetBytes(), false);
+      case AGGRESSIVE:
+        return shrink(4, request.targetBytes(), true);
+      default:
+        return emergency();
+    }
+  }
+
+  private ReclaimResult light() {
+    long before = l1.estimatedSize();
+    l1.cleanUp();
+    long dropped = Math.max(0, before - l1.estimatedSize());
+    return dropped == 0
+        ? ReclaimResult.nothing("maintenance run, no expired entries")
+        : ReclaimResult.done("maintenance run, dropped " + dropped + " expired entries");
+  }
+
+  private ReclaimResult shrink(int divisor, long targetBytes, boolean compress) {
+    l1.cleanUp();
+    long budget = currentBudget;
+    long weighted = footprintBytes();
+    long floor = Math.max(minBudget, budget / divisor);
+    long wanted = targetBytes > 0 ? weighted - targetBytes : 0;
+    long newBudget = Math.min(budget, Math.max(floor, wanted));
+    long evictedBefore = evictions.sum();
+    int spilledNow = 0;
+    if (newBudget < budget) {
+      spilledNow = setBudgetSpilling(newBudget, weighted);
+    }
+    long evicted = evictions.sum() - evictedBefore;
+    StringBuilder action = new StringBuilder();
+    if (newBudget < budget) {
+      action.append("budget ").append(budget).append(" -> ").append(newBudget).append(" bytes, evicted ")
+          .append(evicted).append(" entries");
+      if (l2 != null) {
+        action.append(" (").append(spilledNow).append(" spilled to L2)");
+      }
+    }
+    if (compress) {
+      long[] c = compressAll();
+      compressL1 = true;
+      if (c[0] > 0) {
+        action.append(action.length() > 0 ? ", " : "").append("compressed ").append(c[0])
+            .append(" values saving ").append(c[1]).append(" bytes");
+      }
+    }
+    return action.length() == 0
+        ? ReclaimResult.nothing("budget already at its floor for " + (compress ? "aggressive" : "standard")
+            + " (" + budget + " bytes)")
+        : ReclaimResult.done(action.toString());
+  }
+
+  /** Lowers the budget; entries Caffeine evicts meanwhile are spilled to L2 with their remaining TTL. */
+  private int setBudgetSpilling(long newBudget, long weighted) {
+    boolean spill = l2 != null && l2.isUp();
+    Map<Object, Long> ages = new HashMap<>();
+    Queue<Object[]> sink = null;
+    if (spill) {
+      if (expiration != null && weighted > newBudget) {
+        for (K k : eviction.coldestWeighted(2 * (weighted - newBudget)).keySet()) {
+          expiration.ageOf(k, TimeUnit.MILLISECONDS).ifPresent(age -> ages.put(k, age));
+        }
+      }
+      sink = new ConcurrentLinkedQueue<>();
+      spillSink = sink;
+    }
+    try {
+      eviction.setMaximum(newBudget);
+      currentBudget = newBudget;
+    } finally {
+      spillSink = null;
+    }
+    if (sink == null || sink.isEmpty()) {
+      return 0;
+    }
+    Map<String, byte[]> values = new HashMap<>();
+    Map<String, Long> ttls = new HashMap<>();
+    for (Object[] kv : sink) {
+      @SuppressWarnings("unchecked")
+      K key = (K) kv[0];
+      long ttl = 0;
+      if (ttlMillis > 0) {
+        Long age = ages.get(key);
+        ttl = ttlMillis - (age == null ? 0 : age);
+        if (ttl <= 0) {
+          continue; // about to expire anyway
+        }
+      }
+      String rk = redisKey(key);
+      @SuppressWarnings("unchecked")
+      byte[] stored = kv[1] instanceof Compressed
+          ? StoredForm.write((Compressed) kv[1])
+          : StoredForm.write(codec.encode((V) kv[1]), compressionThreshold);
+      values.put(rk, stored);
+      ttls.put(rk, ttl);
+    }
+    int n = l2.spill(values, ttls);
+    spilled.add(n);
+    return n;
+  }
+
+  /** Compresses every uncompressed L1 value of at least the threshold; returns {count, bytes saved}. */
+  @SuppressWarnings("unchecked")
+  private long[] compressAll() {
+    long count = 0;
+    long saved = 0;
+    if (compressionThreshold == Integer.MAX_VALUE) {
+      return new long[] {0, 0};
+    }
+    for (Map.Entry<K, Object> e : l1.asMap().entrySet()) {
+      Object v = e.getValue();
+      if (v instanceof Compressed) {
+        continue;
+      }
+      byte[] encoded = codec.encode((V) v);
+      if (encoded.length < compressionThreshold) {
+        continue;
+      }
+      byte[] block = Lz4.INSTANCE.compress(encoded);
+      if (block.length < encoded.length && l1.asMap().replace(e.getKey(), v, new Compressed(block, encoded.length))) {
+        count++;
+        saved += encoded.length - block.length;
+      }
+    }
+    compressionSaved.add(saved);
+    return new long[] {count, saved};
+  }
+
+  private ReclaimResult emergency() {
+    admissionStopped = true;
+    long entries = l1.estimatedSize();
+    long bytes = footprintBytes();
+    long budget = currentBudget;
+    long newBudget = Math.max(minBudget, budget / 4);
+    l1.invalidateAll();
+    eviction.setMaximum(newBudget);
+    currentBudget = newBudget;
+    l1.cleanUp();
+    LOG.warn("memgov cache '{}': emergency: L1 cleared ({} entries, {} bytes), admission stopped until pressure "
+        + "falls below CRITICAL", name, entries, bytes);
+    return ReclaimResult.done("L1 cleared (" + entries + " entries, " + bytes + " bytes), budget " + budget + " -> "
+        + newBudget + " bytes, L1 admission stopped until pressure falls below CRITICAL");
+  }
+
+  /** Resumes L1 admission once the level is below {@code CRITICAL}. */
+  @Override
+  public void pressureChanged(PressureLevel previous, PressureLevel current) {
+    if (admissionStopped && current.compareTo(PressureLevel.CRITICAL) < 0) {
+      admissionStopped = false;
+      LOG.info("memgov cache '{}': pressure {} -> {}, L1 admission resumed", name, previous, current);
+    }
+  }
+
+  @Override
+  public RestoreResult restore(RestoreRequest request) {
+    long budget = currentBudget;
+    if (budget >= configuredBudget) {
+      compressL1 = false;
+      return RestoreResult.complete();
+    }
+    long next = request.next(budget, configuredBudget);
+    eviction.setMaximum(next);
+    currentBudget = next;
+    boolean done = next >= configuredBudget;
+    if (done) {
+      compressL1 = false;
+    }
+    return RestoreResult.step("budget " + budget + " -> " + next + " bytes", done);
+  }
+
+  @Override
+  public String state() {
+    StringBuilder s = new StringBuilder(admissionStopped ? "admission stopped" : "ok");
+    if (compressL1) {
+      s.append("; L1 compressing values >= ").append(compressionThreshold).append(" bytes");
+    }
+    if (l2 != null) {
+      s.append("; ").append(l2.state());
+    }
+    s.append("; lz4 ").append(Lz4.INSTANCE.implementation());
+    return s.toString();
+  }
+
+  // ---------------------------------------------------------------- ClearableCache
+
+  @Override
+  public boolean hasL2() {
+    return l2 != null;
+  }
+
+  @Override
+  public ClearResult clear(CacheTier tier) {
+    Objects.requireNonNull(tier, "tier");
+    long entries = 0;
+    long bytes = 0;
+    long keys = 0;
+    String error = null;
+    if (tier == CacheTier.L1 || tier == CacheTier.ALL) {
+      l1.cleanUp();
+      entries = l1.estimatedSize();
+      bytes = footprintBytes();
+      l1.invalidateAll();
+    }
+    if ((tier == CacheTier.L2 || tier == CacheTier.ALL) && l2 != null) {
+      try {
+        keys = l2.clear();
+      } catch (RuntimeException e) {
+        keys = -1;
+        error = "memgov cache '" + name + "': " + e.getMessage();
+      }
+    }
+    LOG.info("memgov cache '{}': cleared {}: {} L1 entries ({} bytes), {} L2 keys{}", name, tier.wireName(), entries,
+        bytes, keys, error == null ? "" : " (" + error + ")");
+    return new ClearResult(name, tier, entries, bytes, keys, error);
+  }
+
+  // ---------------------------------------------------------------- views
+
+  /** Counters since the cache was built. */
+  public CacheStats stats() {
+    return new CacheStats(l1Hits.sum(), l1Misses.sum(), l2Hits.sum(), l2Misses.sum(),
+        l2 == null ? 0 : l2.errors(), loads.sum(), loadFailures.sum(), corruptReads.sum(), evictions.sum(),
+        spilled.sum(), compressionSaved.sum(), footprintBytes(), l1.estimatedSize());
+  }
+
+  /** Whether L1 admission is stopped (after an emergency cleanup, until pressure falls). */
+  public boolean admissionStopped() {
+    return admissionStopped;
+  }
+
+  /** Whether L2 is configured and currently used (not skipped after failures). */
+  public boolean l2Up() {
+    return l2 != null && l2.isUp();
+  }
+
+  /** The LZ4 implementation in use: {@code native-jni} or {@code java-safe}. */
+  public static String lz4Implementation() {
+    return Lz4.INSTANCE.implementation();
+  }
+
+  /** Closes the L2 connection and empties L1; the cache must not be used afterwards. */
+  @Override
+  public void close() {
+    if (l2 != null) {
+      l2.close();
+    }
+    l1.invalidateAll();
+  }
+
+  /** Time to live, or null. */
+  Duration ttl() {
+    return ttlMillis == 0 ? null : Duration.ofMillis(ttlMillis);
+  }
+
+  /** For tests: whether L1 holds the key (in any form), without counting. */
+  boolean inL1(K key) {
+    return l1.asMap().containsKey(key);
+  }
+
+  /** For tests: whether L1 holds the key compressed. */
+  boolean compressedInL1(K key) {
+    return l1.asMap().get(key) instanceof Compressed;
+  }
+}

@@ -1,0 +1,163 @@
+package dev.memgov.cache;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.function.ToLongFunction;
+import java.util.regex.Pattern;
+
+/**
+ * Builds a {@link GovernedCache}. Each setter checks its value and throws {@link
+ * IllegalArgumentException} naming the rule and the value; {@link #build()} copies everything.
+ * Not thread-safe: build on one thread.
+ *
+ * @param <K> key type
+ * @param <V> value type
+ */
+public final class GovernedCacheBuilder<K, V> {
+
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+  static final long MIN_BUDGET = 1024;
+
+  final String name;
+  final ValueCodec<V> codec;
+  long l1Budget = 32L * 1024 * 1024;
+  Duration ttl;
+  Function<? super K, ? extends V> loader;
+  String redisUri;
+  String keyPrefix;
+  Function<? super K, String> keyEncoder = String::valueOf;
+  int compressionThreshold = 1024;
+  Duration l2Timeout = Duration.ofMillis(100);
+  Duration l2Backoff = Duration.ofSeconds(2);
+  ToLongFunction<? super V> weigher;
+  Ticker ticker;
+
+  GovernedCacheBuilder(String name, ValueCodec<V> codec) {
+    if (name == null || !NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException(
+          "cache name must be 1-64 characters of A-Z a-z 0-9 . _ -, but was " + (name == null ? "null" : "'" + name + "'"));
+    }
+    this.name = name;
+    this.codec = Objects.requireNonNull(codec, "codec");
+  }
+
+  /** L1's budget in bytes (weighed by encoded size plus a per-entry overhead); default 32 MiB. */
+  public GovernedCacheBuilder<K, V> l1Budget(long bytes) {
+    if (bytes < MIN_BUDGET) {
+      throw new IllegalArgumentException("l1Budget must be at least 1 KiB (1024), but was " + bytes);
+    }
+    this.l1Budget = bytes;
+    return this;
+  }
+
+  /** Time to live after a write, in L1 and in Redis; default none. */
+  public GovernedCacheBuilder<K, V> ttl(Duration ttl) {
+    if (ttl == null || ttl.isNegative() || ttl.isZero() || ttl.toMillis() < 1) {
+      throw new IllegalArgumentException("ttl must be at least 1 ms, but was " + ttl);
+    }
+    this.ttl = ttl;
+    return this;
+  }
+
+  /** Read-through loader used by {@link GovernedCache#get}; a null result is not cached. */
+  public GovernedCacheBuilder<K, V> loader(Function<? super K, ? extends V> loader) {
+    this.loader = Objects.requireNonNull(loader, "loader");
+    return this;
+  }
+
+  /**
+   * Enables L2 on Redis (needs {@code io.lettuce:lettuce-core} on the classpath): {@code
+   * redis://host:port[/db]}, {@code rediss://...}, {@code redis-sentinel://host:port[,host:port]#master}
+   * or {@code redis-cluster://host:port[,host:port]}.
+   */
+  public GovernedCacheBuilder<K, V> redis(String uri) {
+    if (uri == null || !uri.trim().matches("(?i)(redis|rediss|redis-sentinel|redis-socket|redis-cluster|rediss-cluster)://.+")) {
+      throw new IllegalArgumentException("redis uri must be a redis://, rediss://, redis-sentinel:// or "
+          + "redis-cluster:// URI, but was " + (uri == null ? "null" : "'" + uri + "'"));
+    }
+    this.redisUri = uri.trim();
+    return this;
+  }
+
+  /** The L2 key prefix; default {@code memgov:<name>:}. */
+  public GovernedCacheBuilder<K, V> keyPrefix(String prefix) {
+    if (prefix == null || prefix.isEmpty() || prefix.length() > 200) {
+      throw new IllegalArgumentException("keyPrefix must be 1-200 characters, but was "
+          + (prefix == null ? "null" : "'" + prefix + "' (" + prefix.length() + " characters)"));
+    }
+    this.keyPrefix = prefix;
+    return this;
+  }
+
+  /** How a key becomes the L2 key after the prefix; default {@code String.valueOf(key)}. */
+  public GovernedCacheBuilder<K, V> keyEncoder(Function<? super K, String> encoder) {
+    this.keyEncoder = Objects.requireNonNull(encoder, "keyEncoder");
+    return this;
+  }
+
+  /**
+   * Values whose encoded form is at least this many bytes are LZ4-compressed in L2 (and in L1
+   * after an aggressive cleanup); default 1024. {@code Integer.MAX_VALUE} turns compression off.
+   */
+  public GovernedCacheBuilder<K, V> compressionThreshold(int bytes) {
+    if (bytes < 1) {
+      throw new IllegalArgumentException("compressionThreshold must be at least 1 byte, but was " + bytes);
+    }
+    this.compressionThreshold = bytes;
+    return this;
+  }
+
+  /** Longest wait for one L2 call; default 100 ms. */
+  public GovernedCacheBuilder<K, V> l2Timeout(Duration timeout) {
+    if (timeout == null || timeout.toMillis() < 1 || timeout.compareTo(Duration.ofSeconds(60)) > 0) {
+      throw new IllegalArgumentException("l2Timeout must be between 1 ms and 60 s, but was " + timeout);
+    }
+    this.l2Timeout = timeout;
+    return this;
+  }
+
+  /** How long L2 is skipped after repeated failures before it is probed again; default 2 s. */
+  public GovernedCacheBuilder<K, V> l2Backoff(Duration backoff) {
+    if (backoff == null || backoff.toMillis() < 10 || backoff.compareTo(Duration.ofMinutes(10)) > 0) {
+      throw new IllegalArgumentException("l2Backoff must be between 10 ms and 10 min, but was " + backoff);
+    }
+    this.l2Backoff = backoff;
+    return this;
+  }
+
+  /**
+   * Estimates a value's size in bytes for L1 weighing, instead of {@link ValueCodec#sizeOf};
+   * a per-entry overhead is added to it.
+   */
+  public GovernedCacheBuilder<K, V> weigher(ToLongFunction<? super V> estimator) {
+    this.weigher = Objects.requireNonNull(estimator, "weigher");
+    return this;
+  }
+
+  /** The time source for L1 expiry; default the system ticker. Tests pass a fake one. */
+  public GovernedCacheBuilder<K, V> ticker(Ticker ticker) {
+    this.ticker = Objects.requireNonNull(ticker, "ticker");
+    return this;
+  }
+
+  /**
+   * Builds the cache. With {@link #redis} it connects to Redis; an unreachable Redis is logged
+   * and probed in the background, the cache works without it meanwhile.
+   *
+   * @throws IllegalArgumentException for a malformed Redis URI
+   * @throws IllegalStateException when L2 is asked for but Lettuce is not on the classpath
+   */
+  public GovernedCache<K, V> build() {
+    if (redisUri != null) {
+      try {
+        Class.forName("io.lettuce.core.RedisClient", false, GovernedCacheBuilder.class.getClassLoader());
+      } catch (ClassNotFoundException e) {
+        throw new IllegalStateException("memgov cache '" + name + "': redis(" + redisUri
+            + ") needs io.lettuce:lettuce-core on the classpath; add it, or build without redis(...)");
+      }
+    }
+    return new GovernedCache<>(this);
+  }
+}

@@ -1,0 +1,494 @@
+package dev.memgov.cache;
+
+import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
+import io.lettuce.core.resource.DefaultClientResources;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Redis L2 of one cache, through Lettuce: standalone ({@code redis://}, {@code rediss://}),
+ * Sentinel ({@code redis-sentinel://}) and Cluster ({@code redis-cluster://host:port,host:port}).
+ *
+ * <p>Faults never reach the cache's caller: every call waits at most the configured timeout;
+ * after {@value #FAILURE_THRESHOLD} consecutive failures L2 is skipped (circuit open) and a
+ * background probe PINGs it every back-off period until it answers. A write or delete that
+ * failed leaves its key "pending": reads skip L2 for that key (its L2 value may be stale) until
+ * the key has been deleted from L2 after recovery. More than {@value #MAX_PENDING} pending keys
+ * mark the whole prefix dirty: reads skip L2 until the prefix has been deleted with SCAN.
+ *
+ * <p>Thread-safe: Lettuce connections are thread-safe; state is in atomics and volatiles.
+ */
+final class RedisTier implements AutoCloseable {
+
+  static final byte[] SKIPPED = new byte[0];
+  static final int FAILURE_THRESHOLD = 3;
+  static final int MAX_PENDING = 10_000;
+  private static final Logger LOG = LoggerFactory.getLogger(RedisTier.class);
+  private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
+
+  private final String cacheName;
+  private final String prefix;
+  private final String uriForLogs;
+  private final long timeoutNanos;
+  private final Duration backoff;
+  private final ClientResources resources;
+  private final AbstractRedisClient client;
+  private final boolean cluster;
+  private final ScheduledExecutorService prober;
+
+  private volatile StatefulConnection<String, byte[]> connection;
+  private volatile RedisClusterAsyncCommands<String, byte[]> commands;
+  private volatile boolean down;
+  private volatile boolean closed;
+  private volatile String lastError = "";
+  private final AtomicInteger consecutiveFailures = new AtomicInteger();
+  private final AtomicBoolean repairScheduled = new AtomicBoolean();
+  private final LongAdder errors = new LongAdder();
+  private final ConcurrentHashMap<String, Object> pending = new ConcurrentHashMap<>();
+  private final AtomicLong dirtyEpoch = new AtomicLong();
+  private volatile boolean dirty;
+
+  RedisTier(String cacheName, String uri, String prefix, Duration timeout, Duration backoff) {
+    this.cacheName = cacheName;
+    this.prefix = prefix;
+    this.timeoutNanos = timeout.toNanos();
+    this.backoff = backoff;
+    this.cluster = uri.startsWith("redis-cluster://") || uri.startsWith("rediss-cluster://");
+    List<RedisURI> uris = parse(cacheName, uri);
+    this.uriForLogs = uris.get(0).toString();
+    Duration connectTimeout = timeout.compareTo(Duration.ofMillis(500)) < 0 ? Duration.ofMillis(500) : timeout;
+    SocketOptions socket = SocketOptions.builder().connectTimeout(connectTimeout).build();
+    this.resources =
+        DefaultClientResources.builder()
+            .ioThreadPoolSize(2)
+            .computationThreadPoolSize(2)
+            .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+            .build();
+    if (cluster) {
+      RedisClusterClient c = RedisClusterClient.create(resources, uris);
+      c.setOptions(
+          ClusterClientOptions.builder()
+              .autoReconnect(true)
+              .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+              .timeoutOptions(TimeoutOptions.enabled(timeout))
+              .socketOptions(socket)
+              .build());
+      this.client = c;
+    } else {
+      RedisClient c = RedisClient.create(resources, uris.get(0));
+      c.setOptions(
+          ClientOptions.builder()
+              .autoReconnect(true)
+              .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+              .timeoutOptions(TimeoutOptions.enabled(timeout))
+              .socketOptions(socket)
+              .build());
+      this.client = c;
+    }
+    this.prober =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "memgov-cache-" + cacheName + "-l2");
+              t.setDaemon(true);
+              return t;
+            });
+    try {
+      connect();
+      LOG.info("memgov cache '{}': L2 at {} (prefix '{}', timeout {} ms)", cacheName, uriForLogs, prefix,
+          timeout.toMillis());
+    } catch (RuntimeException e) {
+      failed(e);
+      markDown();
+    }
+  }
+
+  /** Parses and checks the URI; the message names what is accepted. */
+  static List<RedisURI> parse(String cacheName, String uri) {
+    String accepted = "redis://host:port[/db], rediss://..., redis-sentinel://host:port[,host:port]#master, "
+        + "redis-cluster://host:port[,host:port]";
+    try {
+      if (uri.startsWith("redis-cluster://") || uri.startsWith("rediss-cluster://")) {
+        boolean tls = uri.startsWith("rediss");
+        String rest = uri.substring(uri.indexOf("://") + 3);
+        List<RedisURI> out = new ArrayList<>();
+        for (String hostPort : rest.split(",")) {
+          if (hostPort.isBlank()) {
+            continue;
+          }
+          out.add(RedisURI.create((tls ? "rediss://" : "redis://") + hostPort.trim()));
+        }
+        if (out.isEmpty()) {
+          throw new IllegalArgumentException("no host");
+        }
+        return out;
+      }
+      if (!(uri.startsWith("redis://") || uri.startsWith("rediss://") || uri.startsWith("redis-sentinel://")
+          || uri.startsWith("redis-socket://"))) {
+        throw new IllegalArgumentException("unknown scheme");
+      }
+      return List.of(RedisURI.create(uri));
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(
+          "memgov cache '" + cacheName + "': redis must be one of " + accepted + ", but was '" + uri + "' ("
+              + e.getMessage() + ")", e);
+    }
+  }
+
+  private synchronized void connect() {
+    if (closed) {
+      throw new IllegalStateException("closed");
+    }
+    if (connection != null && connection.isOpen()) {
+      return;
+    }
+    if (connection != null) {
+      connection.closeAsync();
+    }
+    if (cluster) {
+      var c = ((RedisClusterClient) client).connect(CODEC);
+      connection = c;
+      commands = c.async();
+    } else {
+      var c = ((RedisClient) client).connect(CODEC);
+      connection = c;
+      commands = c.async();
+    }
+  }
+
+  String prefix() {
+    return prefix;
+  }
+
+  boolean isUp() {
+    return !down && !closed;
+  }
+
+  long errors() {
+    return errors.sum();
+  }
+
+  String state() {
+    if (closed) {
+      return "l2 closed";
+    }
+    String s = down
+        ? "l2 down (errors " + errors.sum() + ", last: " + lastError + "; probing every " + backoff.toMillis() + " ms)"
+        : "l2 up (errors " + errors.sum() + ")";
+    if (dirty) {
+      s += ", l2 prefix awaiting purge";
+    } else if (!pending.isEmpty()) {
+      s += ", " + pending.size() + " l2 keys awaiting repair";
+    }
+    return s;
+  }
+
+  /** The stored bytes, null when absent, or {@link #SKIPPED} when L2 is skipped or failed. */
+  byte[] get(String key) {
+    if (down || dirty || closed || (!pending.isEmpty() && pending.containsKey(key))) {
+      return SKIPPED;
+    }
+    try {
+      byte[] v = await(c -> c.get(key));
+      succeeded();
+      return v;
+    } catch (Exception e) {
+      failed(e);
+      return SKIPPED;
+    }
+  }
+
+  /**
+   * Writes the value with a TTL (0 = none), or only where L2 has none ({@code onlyIfAbsent}, for
+   * values a read loaded: a concurrent put's newer value wins). A failed write marks the key
+   * pending; a fill-only write is not attempted for a pending key.
+   */
+  void set(String key, byte[] value, long ttlMillis, boolean onlyIfAbsent) {
+    if (down || closed) {
+      if (!onlyIfAbsent) {
+        markPending(key);
+      }
+      return;
+    }
+    if (onlyIfAbsent && !pending.isEmpty() && pending.containsKey(key)) {
+      return;
+    }
+    SetArgs args = onlyIfAbsent ? SetArgs.Builder.nx() : new SetArgs();
+    if (ttlMillis > 0) {
+      args.px(ttlMillis);
+    }
+    try {
+      await(c -> c.set(key, value, args));
+      succeeded();
+    } catch (Exception e) {
+      failed(e);
+      markPending(key);
+    }
+  }
+
+  /** Deletes the key; a failure marks it pending. */
+  void delete(String key) {
+    if (down || closed) {
+      markPending(key);
+      return;
+    }
+    try {
+      await(c -> c.del(key));
+      succeeded();
+    } catch (Exception e) {
+      failed(e);
+      markPending(key);
+    }
+  }
+
+  /**
+   * Writes each entry only where L2 has no value (SET NX), pipelined; skips pending keys. Returns
+   * how many were written.
+   */
+  int spill(Map<String, byte[]> values, Map<String, Long> ttlMillis) {
+    if (down || closed || dirty || values.isEmpty()) {
+      return 0;
+    }
+    RedisClusterAsyncCommands<String, byte[]> c = commands;
+    if (c == null) {
+      return 0;
+    }
+    List<RedisFuture<String>> futures = new ArrayList<>(values.size());
+    for (Map.Entry<String, byte[]> e : values.entrySet()) {
+      if (pending.containsKey(e.getKey())) {
+        continue;
+      }
+      long ttl = ttlMillis.getOrDefault(e.getKey(), 0L);
+      futures.add(c.set(e.getKey(), e.getValue(), ttl > 0 ? SetArgs.Builder.nx().px(ttl) : SetArgs.Builder.nx()));
+    }
+    int written = 0;
+    long deadline = System.nanoTime() + timeoutNanos + futures.size() * 20_000L; // + 20 µs per command
+    try {
+      for (RedisFuture<String> f : futures) {
+        String r = f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        if ("OK".equals(r)) {
+          written++;
+        }
+      }
+      succeeded();
+    } catch (Exception e) {
+      failed(e);
+    }
+    return written;
+  }
+
+  /**
+   * Deletes every key under this cache's prefix with SCAN + DEL (never KEYS).
+   *
+   * @return keys deleted
+   * @throws IllegalStateException when L2 is down or a call fails
+   */
+  long clear() {
+    if (down || closed) {
+      throw new IllegalStateException("L2 is down (" + lastError + ")");
+    }
+    try {
+      long n = scanDelete();
+      succeeded();
+      return n;
+    } catch (Exception e) {
+      failed(e);
+      throw new IllegalStateException("L2 clear failed: " + e, e);
+    }
+  }
+
+  private long scanDelete() throws Exception {
+    ScanArgs args = ScanArgs.Builder.matches(globEscape(prefix) + "*").limit(500);
+    long deleted = 0;
+    ScanCursor cursor = ScanCursor.INITIAL;
+    do {
+      ScanCursor from = cursor;
+      KeyScanCursor<String> page = await(c -> c.scan(from, args));
+      List<String> keys = page.getKeys();
+      if (!keys.isEmpty()) {
+        String[] arr = keys.toArray(new String[0]);
+        Long n = await(c -> c.del(arr));
+        deleted += n == null ? 0 : n;
+      }
+      cursor = page;
+    } while (!cursor.isFinished());
+    return deleted;
+  }
+
+  static String globEscape(String s) {
+    StringBuilder b = new StringBuilder(s.length() + 8);
+    for (char ch : s.toCharArray()) {
+      if (ch == '*' || ch == '?' || ch == '[' || ch == ']' || ch == '\\') {
+        b.append('\\');
+      }
+      b.append(ch);
+    }
+    return b.toString();
+  }
+
+  private <T> T await(Function<RedisClusterAsyncCommands<String, byte[]>, RedisFuture<T>> op) throws Exception {
+    RedisClusterAsyncCommands<String, byte[]> c = commands;
+    if (c == null) {
+      throw new IllegalStateException("not connected");
+    }
+    RedisFuture<T> f = op.apply(c);
+    try {
+      return f.get(timeoutNanos, TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      f.cancel(false);
+      throw new TimeoutException("timed out after " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms");
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      throw cause instanceof Exception ? (Exception) cause : e;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw e;
+    }
+  }
+
+  private void succeeded() {
+    if (consecutiveFailures.get() != 0) {
+      consecutiveFailures.set(0);
+    }
+    if ((!pending.isEmpty() || dirty) && !down) {
+      scheduleRepair(0);
+    }
+  }
+
+  private void failed(Exception e) {
+    errors.increment();
+    lastError = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    if (consecutiveFailures.incrementAndGet() >= FAILURE_THRESHOLD && !down) {
+      markDown();
+    }
+  }
+
+  private synchronized void markDown() {
+    if (down || closed) {
+      return;
+    }
+    down = true;
+    LOG.warn("memgov cache '{}': L2 {} is down after {} failures (last: {}); serving from L1 and the loader, "
+        + "probing every {} ms", cacheName, uriForLogs, consecutiveFailures.get(), lastError, backoff.toMillis());
+    scheduleRepair(backoff.toMillis());
+  }
+
+  private void markPending(String key) {
+    if (pending.size() >= MAX_PENDING) {
+      if (!dirty) {
+        dirtyEpoch.incrementAndGet();
+        dirty = true;
+        pending.clear();
+        LOG.warn("memgov cache '{}': more than {} L2 writes failed; L2 is skipped until its prefix is purged",
+            cacheName, MAX_PENDING);
+      } else {
+        dirtyEpoch.incrementAndGet();
+      }
+      return;
+    }
+    pending.put(key, new Object());
+  }
+
+  private void scheduleRepair(long delayMillis) {
+    if (closed || !repairScheduled.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      prober.schedule(this::repair, delayMillis, TimeUnit.MILLISECONDS);
+    } catch (RuntimeException e) { // rejected after close
+      repairScheduled.set(false);
+    }
+  }
+
+  /** On the probe thread: reconnect if needed, PING, purge stale keys, then let calls through. */
+  private void repair() {
+    repairScheduled.set(false);
+    if (closed) {
+      return;
+    }
+    try {
+      if (down) {
+        connect();
+        String pong = await(c -> c.ping());
+        if (!"PONG".equals(pong)) {
+          throw new IllegalStateException("PING answered " + pong);
+        }
+      }
+      if (dirty) {
+        long epoch = dirtyEpoch.get();
+        long n = scanDelete();
+        if (dirtyEpoch.get() == epoch) {
+          dirty = false;
+        }
+        LOG.info("memgov cache '{}': purged {} possibly stale L2 keys", cacheName, n);
+      }
+      for (Map.Entry<String, Object> e : pending.entrySet()) {
+        String key = e.getKey();
+        await(c -> c.del(key));
+        pending.remove(key, e.getValue());
+      }
+      consecutiveFailures.set(0);
+      if (down) {
+        down = false;
+        LOG.info("memgov cache '{}': L2 {} is back", cacheName, uriForLogs);
+      }
+    } catch (Exception e) {
+      errors.increment();
+      lastError = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+      if (!down) {
+        markDown();
+      } else {
+        scheduleRepair(backoff.toMillis());
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    prober.shutdownNow();
+    try {
+      StatefulConnection<String, byte[]> c = connection;
+      if (c != null) {
+        c.close();
+      }
+      client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+      resources.shutdown(0, 2, TimeUnit.SECONDS);
+    } catch (RuntimeException e) {
+      LOG.debug("memgov cache '{}': closing L2: {}", cacheName, e.toString());
+    }
+  }
+}

@@ -1,0 +1,271 @@
+package dev.memgov.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.memgov.core.CacheTier;
+import dev.memgov.core.ClearResult;
+import dev.memgov.core.CleanupLevel;
+import dev.memgov.core.PressureLevel;
+import dev.memgov.core.ReclaimRequest;
+import dev.memgov.core.RebuildCost;
+import dev.memgov.core.Trigger;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** L2 behaviour against a real Redis server started for this class. */
+class GovernedCacheRedisTest {
+
+  private static TestRedis redis;
+  private static RedisClient rawClient;
+  private static StatefulRedisConnection<String, byte[]> rawConnection;
+  private static RedisCommands<String, byte[]> raw;
+
+  private final List<GovernedCache<?, ?>> caches = new ArrayList<>();
+  private final AtomicInteger loads = new AtomicInteger();
+
+  @BeforeAll
+  static void startRedis() throws Exception {
+    redis = TestRedis.start();
+    rawClient = RedisClient.create(redis.uri());
+    rawConnection = rawClient.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
+    raw = rawConnection.sync();
+  }
+
+  @AfterAll
+  static void stopRedis() throws Exception {
+    rawConnection.close();
+    rawClient.shutdown();
+    redis.close();
+  }
+
+  @BeforeEach
+  void flush() {
+    raw.flushall();
+  }
+
+  @AfterEach
+  void closeCaches() {
+    caches.forEach(GovernedCache::close);
+  }
+
+  private static String value(int i, int size) {
+    return JsonLike.of(size, i);
+  }
+
+  private GovernedCache<Integer, String> cache(String name, long budget, boolean loader) {
+    var b = GovernedCache.<Integer, String>builder(name, ValueCodec.utf8()).l1Budget(budget).redis(redis.uri())
+        .l2Timeout(Duration.ofSeconds(2));
+    if (loader) {
+      b.loader(k -> {
+        loads.incrementAndGet();
+        return value(k, 2000);
+      });
+    }
+    GovernedCache<Integer, String> c = b.build();
+    caches.add(c);
+    return c;
+  }
+
+  @Test
+  void bothCodecsRoundTripThroughL2() {
+    var bytes = GovernedCache.<String, byte[]>builder("bin", ValueCodec.bytes()).redis(redis.uri()).build();
+    caches.add(bytes);
+    byte[] v = {0, (byte) 0xFF, 7};
+    bytes.put("k", v);
+    bytes.clear(CacheTier.L1);
+    assertThat(bytes.get("k")).containsExactly(v);
+    assertThat(bytes.stats().l2Hits()).isEqualTo(1);
+
+    var text = cache("text", 1 << 20, false);
+    text.put(1, "grüße 😀");
+    text.clear(CacheTier.L1);
+    assertThat(text.get(1)).isEqualTo("grüße 😀");
+    assertThat(raw.exists("memgov:text:1")).isEqualTo(1);
+  }
+
+  @Test
+  void valuesFromTheThresholdUpAreCompressedInRedisSmallOnesAreNot() {
+    var c = cache("cmp", 1 << 20, false);
+    c.put(1, value(1, 4096));
+    c.put(2, value(2, 1023));
+    byte[] big = raw.get("memgov:cmp:1");
+    byte[] small = raw.get("memgov:cmp:2");
+    assertThat(big[1] & StoredForm.FLAG_LZ4).isEqualTo(1);
+    assertThat(big.length).isLessThan(4096 / 2 + 200);
+    assertThat(small[1] & StoredForm.FLAG_LZ4).isZero();
+    assertThat(small).hasSize(1023 + 6);
+    c.clear(CacheTier.L1);
+    assertThat(c.get(1)).isEqualTo(value(1, 4096));
+    assertThat(c.get(2)).isEqualTo(value(2, 1023));
+
+    var off = GovernedCache.<Integer, String>builder("off", ValueCodec.utf8()).redis(redis.uri())
+        .compressionThreshold(Integer.MAX_VALUE).build();
+    caches.add(off);
+    off.put(1, value(1, 4096));
+    assertThat(raw.get("memgov:off:1")).hasSize(4096 + 6);
+  }
+
+  @Test
+  void ttlIsSetInRedisAndEntriesExpire() {
+    var c = GovernedCache.<Integer, String>builder("ttl", ValueCodec.utf8()).redis(redis.uri())
+        .ttl(Duration.ofMillis(700)).build();
+    caches.add(c);
+    c.put(1, "v");
+    assertThat(raw.pttl("memgov:ttl:1")).isBetween(1L, 700L);
+    await().atMost(Duration.ofSeconds(5)).until(() -> c.get(1) == null);
+    assertThat(raw.exists("memgov:ttl:1")).isZero();
+  }
+
+  @Test
+  void readThroughFillsL2AndASecondInstanceFillsUpwardFromL2() {
+    var a = cache("shared", 1 << 20, true);
+    assertThat(a.get(5)).isEqualTo(value(5, 2000));
+    assertThat(loads).hasValue(1);
+    assertThat(raw.exists("memgov:shared:5")).isEqualTo(1);
+
+    var b = cache("shared", 1 << 20, true);
+    assertThat(b.get(5)).isEqualTo(value(5, 2000));
+    assertThat(loads).hasValue(1); // from L2, not the loader
+    assertThat(b.stats().l2Hits()).isEqualTo(1);
+    assertThat(b.inL1(5)).isTrue(); // filled upward
+    assertThat(b.get(5)).isEqualTo(value(5, 2000));
+    assertThat(b.stats().l1Hits()).isEqualTo(1);
+  }
+
+  @Test
+  void entriesEvictedByAShrinkAreSpilledToL2() {
+    var c = cache("spill", 400_000, false);
+    for (int i = 0; i < 150; i++) {
+      c.put(i, value(i, 2000));
+    }
+    c.clear(CacheTier.L2); // L2 lost its copies (e.g. Redis evicted them)
+    assertThat(raw.dbsize()).isZero();
+    c.reclaim(new ReclaimRequest(CleanupLevel.STANDARD, 0, Trigger.API));
+    List<Integer> evicted = new ArrayList<>();
+    for (int i = 0; i < 150; i++) {
+      if (!c.inL1(i)) {
+        evicted.add(i);
+      }
+    }
+    assertThat(evicted).isNotEmpty();
+    assertThat(c.stats().spilledToL2()).isEqualTo(evicted.size());
+    long l2HitsBefore = c.stats().l2Hits();
+    for (int i : evicted) {
+      assertThat(c.getIfPresent(i)).isEqualTo(value(i, 2000));
+    }
+    assertThat(c.stats().l2Hits() - l2HitsBefore).isEqualTo(evicted.size());
+    assertThat(c.rebuildCost()).isEqualTo(RebuildCost.CHEAP);
+  }
+
+  @Test
+  void spillKeepsTheRemainingTtl() {
+    var c = GovernedCache.<Integer, String>builder("spillttl", ValueCodec.utf8()).l1Budget(400_000)
+        .redis(redis.uri()).ttl(Duration.ofSeconds(60)).build();
+    caches.add(c);
+    for (int i = 0; i < 150; i++) {
+      c.put(i, value(i, 2000));
+    }
+    c.clear(CacheTier.L2);
+    c.reclaim(new ReclaimRequest(CleanupLevel.AGGRESSIVE, 0, Trigger.API));
+    List<String> keys = raw.keys("memgov:spillttl:*"); // test inspection only
+    assertThat(keys).isNotEmpty();
+    for (String k : keys) {
+      assertThat(raw.pttl(k)).isBetween(1L, 60_000L);
+    }
+  }
+
+  @Test
+  void emergencyStopsL1AdmissionServingFromL2ThenResumes() {
+    var c = cache("emerg", 1 << 20, true);
+    for (int i = 0; i < 20; i++) {
+      c.get(i);
+    }
+    assertThat(loads).hasValue(20);
+    c.reclaim(new ReclaimRequest(CleanupLevel.EMERGENCY, 0, Trigger.API));
+    assertThat(c.footprintBytes()).isZero();
+    assertThat(raw.dbsize()).isEqualTo(20); // L2 is not cleared unless asked
+    assertThat(c.get(3)).isEqualTo(value(3, 2000));
+    assertThat(loads).hasValue(20); // served by L2
+    assertThat(c.inL1(3)).isFalse(); // not admitted
+    c.pressureChanged(PressureLevel.EMERGENCY, PressureLevel.NORMAL);
+    c.get(3);
+    assertThat(c.inL1(3)).isTrue();
+  }
+
+  @Test
+  void clearByTierUsesOnlyThisCachesPrefix() {
+    var a = cache("a", 1 << 20, false);
+    var ab = cache("ab", 1 << 20, false); // "memgov:ab:" must survive clearing "memgov:a:"
+    for (int i = 0; i < 1200; i++) {
+      a.put(i, "v" + i);
+    }
+    ab.put(1, "x");
+    raw.set("other:key", "y".getBytes(StandardCharsets.UTF_8));
+
+    ClearResult l1 = a.clear(CacheTier.L1);
+    assertThat(l1.l1Entries()).isEqualTo(1200);
+    assertThat(l1.l2Keys()).isZero();
+    assertThat(raw.dbsize()).isEqualTo(1202);
+
+    ClearResult l2 = a.clear(CacheTier.L2);
+    assertThat(l2).isEqualTo(new ClearResult("a", CacheTier.L2, 0, 0, 1200, null));
+    assertThat(raw.exists("memgov:ab:1", "other:key")).isEqualTo(2);
+
+    ab.put(2, "y");
+    ClearResult all = ab.clear(CacheTier.ALL);
+    assertThat(all.l1Entries()).isEqualTo(2);
+    assertThat(all.l2Keys()).isEqualTo(2);
+    assertThat(ab.getIfPresent(1)).isNull();
+    assertThat(raw.exists("other:key")).isEqualTo(1);
+  }
+
+  @Test
+  void corruptOrForeignBytesUnderAKeyAreACountedMiss() {
+    var c = cache("corrupt", 1 << 20, true);
+    raw.set("memgov:corrupt:1", "{\"foreign\":true}".getBytes(StandardCharsets.UTF_8));
+    byte[] good = StoredForm.write(value(2, 4096).getBytes(StandardCharsets.UTF_8), 1024);
+    good[good.length - 10] ^= 0x55;
+    raw.set("memgov:corrupt:2", good);
+
+    assertThat(c.get(1)).isEqualTo(value(1, 2000)); // from the loader
+    assertThat(c.get(2)).isEqualTo(value(2, 2000));
+    assertThat(c.getIfPresent(3)).isNull();
+    assertThat(c.stats().corruptReads()).isEqualTo(2);
+    assertThat(c.stats().l2Hits()).isZero();
+    assertThat(loads).hasValue(2);
+    // the loaded value replaced the bad bytes
+    assertThat(StoredForm.read(raw.get("memgov:corrupt:1"))).isEqualTo(value(1, 2000).getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void invalidateRemovesFromBothTiers() {
+    var c = cache("inv", 1 << 20, false);
+    c.put(1, "v");
+    c.invalidate(1);
+    assertThat(raw.exists("memgov:inv:1")).isZero();
+    assertThat(c.get(1)).isNull();
+  }
+
+  @Test
+  void stateShowsL2UpAndTheLz4Implementation() {
+    var c = cache("st", 1 << 20, false);
+    assertThat(c.hasL2()).isTrue();
+    assertThat(c.l2Up()).isTrue();
+    assertThat(c.state()).isEqualTo("ok; l2 up (errors 0); lz4 native-jni");
+  }
+}

@@ -1,0 +1,262 @@
+package dev.memgov.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.memgov.core.CacheTier;
+import dev.memgov.core.ClearResult;
+import dev.memgov.core.CleanupLevel;
+import dev.memgov.core.PressureLevel;
+import dev.memgov.core.ReclaimRequest;
+import dev.memgov.core.ReclaimResult;
+import dev.memgov.core.RestoreRequest;
+import dev.memgov.core.RestoreResult;
+import dev.memgov.core.Trigger;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** L1 behaviour and governance, without L2. */
+class GovernedCacheTest {
+
+  private static final int VALUE = 2000;
+
+  private static GovernedCache<Integer, String> cache(long budget) {
+    return GovernedCache.<Integer, String>builder("t", ValueCodec.utf8()).l1Budget(budget).build();
+  }
+
+  private static String value(int i) {
+    return JsonLike.of(VALUE, i);
+  }
+
+  private static void fill(GovernedCache<Integer, String> c, int n) {
+    for (int i = 0; i < n; i++) {
+      c.put(i, value(i));
+    }
+  }
+
+  private static ReclaimResult reclaim(GovernedCache<?, ?> c, CleanupLevel level, long target) {
+    return c.reclaim(new ReclaimRequest(level, target, Trigger.API));
+  }
+
+  @Test
+  void builderRejectsBadValuesWithNameRuleAndValue() {
+    assertThatThrownBy(() -> GovernedCache.builder("bad name!", ValueCodec.utf8()))
+        .hasMessage("cache name must be 1-64 characters of A-Z a-z 0-9 . _ -, but was 'bad name!'");
+    var b = GovernedCache.<String, String>builder("ok", ValueCodec.utf8());
+    assertThatThrownBy(() -> b.l1Budget(12)).hasMessage("l1Budget must be at least 1 KiB (1024), but was 12");
+    assertThatThrownBy(() -> b.compressionThreshold(0))
+        .hasMessage("compressionThreshold must be at least 1 byte, but was 0");
+    assertThatThrownBy(() -> b.l2Timeout(Duration.ZERO))
+        .hasMessage("l2Timeout must be between 1 ms and 60 s, but was PT0S");
+    assertThatThrownBy(() -> b.ttl(Duration.ofSeconds(-1))).hasMessage("ttl must be at least 1 ms, but was PT-1S");
+    assertThatThrownBy(() -> b.redis("http://x"))
+        .hasMessage("redis uri must be a redis://, rediss://, redis-sentinel:// or redis-cluster:// URI, but was 'http://x'");
+    assertThatThrownBy(() -> b.redis("redis-cluster://,").build())
+        .hasMessageContaining("memgov cache 'ok': redis must be one of redis://")
+        .hasMessageContaining("but was 'redis-cluster://,' (no host)");
+  }
+
+  @Test
+  void putGetAndInvalidate() {
+    try (var c = cache(1 << 20)) {
+      c.put(1, "one");
+      assertThat(c.get(1)).isEqualTo("one");
+      assertThat(c.getIfPresent(2)).isNull();
+      c.invalidate(1);
+      assertThat(c.get(1)).isNull();
+      assertThat(c.stats().l1Hits()).isEqualTo(1);
+      assertThat(c.stats().l1Misses()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void readThroughLoadsOnceAndCaches() {
+    AtomicInteger calls = new AtomicInteger();
+    try (var c = GovernedCache.<Integer, String>builder("rt", ValueCodec.utf8())
+        .loader(k -> "v" + k + "#" + calls.incrementAndGet()).build()) {
+      assertThat(c.get(7)).isEqualTo("v7#1");
+      assertThat(c.get(7)).isEqualTo("v7#1");
+      assertThat(calls).hasValue(1);
+      assertThat(c.getIfPresent(8)).isNull();
+      assertThat(calls).hasValue(1);
+      assertThat(c.stats().loads()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aThrowingLoadersExceptionReachesTheCallerAndNothingIsCached() {
+    AtomicInteger calls = new AtomicInteger();
+    try (var c = GovernedCache.<Integer, String>builder("boom", ValueCodec.utf8()).loader(k -> {
+      if (calls.incrementAndGet() == 1) {
+        throw new IllegalStateException("db down");
+      }
+      return "ok";
+    }).build()) {
+      assertThatThrownBy(() -> c.get(1)).isInstanceOf(IllegalStateException.class).hasMessage("db down");
+      assertThat(c.inL1(1)).isFalse();
+      assertThat(c.get(1)).isEqualTo("ok");
+      assertThat(c.stats().loadFailures()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aLoaderReturningNullCachesNothing() {
+    try (var c = GovernedCache.<Integer, String>builder("n", ValueCodec.utf8()).loader(k -> null).build()) {
+      assertThat(c.get(1)).isNull();
+      assertThat(c.inL1(1)).isFalse();
+    }
+  }
+
+  @Test
+  void ttlExpiresEntriesAndLightDropsThem() {
+    AtomicLong nanos = new AtomicLong();
+    try (var c = GovernedCache.<Integer, String>builder("ttl", ValueCodec.utf8()).ttl(Duration.ofSeconds(10))
+        .ticker(nanos::get).build()) {
+      fill(c, 10);
+      assertThat(reclaim(c, CleanupLevel.LIGHT, 0).changed()).isFalse();
+      nanos.addAndGet(TimeUnit.SECONDS.toNanos(11));
+      ReclaimResult r = reclaim(c, CleanupLevel.LIGHT, 0);
+      assertThat(r.changed()).isTrue();
+      assertThat(r.action()).contains("expired");
+      assertThat(c.footprintBytes()).isZero();
+      assertThat(c.getIfPresent(3)).isNull();
+    }
+  }
+
+  @Test
+  void l1IsWeighedByEncodedBytesPlusOverhead() {
+    try (var c = cache(1 << 20)) {
+      c.put(1, "x".repeat(1000));
+      c.put(2, "é".repeat(100)); // 200 UTF-8 bytes
+      c.getIfPresent(1); // let maintenance settle
+      c.reclaim(new ReclaimRequest(CleanupLevel.LIGHT, 0, Trigger.API));
+      assertThat(c.footprintBytes()).isEqualTo(1000 + 200 + 2L * GovernedCache.ENTRY_OVERHEAD);
+    }
+  }
+
+  @Test
+  void standardHalvesTheBudgetAtMostAndEvicts() {
+    try (var c = cache(200_000)) {
+      fill(c, 200);
+      long before = c.footprintBytes();
+      assertThat(before).isGreaterThan(150_000);
+      ReclaimResult r = reclaim(c, CleanupLevel.STANDARD, 0);
+      assertThat(c.currentBudget()).isEqualTo(100_000);
+      assertThat(c.footprintBytes()).isLessThanOrEqualTo(100_000);
+      assertThat(r.action()).contains("budget 200000 -> 100000").contains("evicted");
+      // a small target: the budget goes only as far as needed (here: not below footprint - target)
+      reclaim(c, CleanupLevel.STANDARD, 10_000);
+      assertThat(c.currentBudget()).isEqualTo(Math.max(50_000, c.currentBudget()));
+    }
+  }
+
+  @Test
+  void standardWithASmallTargetLowersTheBudgetOnlyThatFar() {
+    try (var c = cache(200_000)) {
+      fill(c, 200);
+      long weighted = c.footprintBytes();
+      reclaim(c, CleanupLevel.STANDARD, 20_000);
+      assertThat(c.currentBudget()).isEqualTo(weighted - 20_000);
+    }
+  }
+
+  @Test
+  void aggressiveQuartersTheBudgetAndKeepsLargeValuesCompressedDecompressedOnRead() {
+    try (var c = cache(400_000)) {
+      fill(c, 150);
+      c.put(1000, "small");
+      reclaim(c, CleanupLevel.AGGRESSIVE, 0);
+      assertThat(c.currentBudget()).isEqualTo(100_000);
+      int compressed = 0;
+      for (int i = 0; i < 150; i++) {
+        if (c.inL1(i)) {
+          assertThat(c.compressedInL1(i)).isTrue();
+          assertThat(c.get(i)).isEqualTo(value(i));
+          compressed++;
+        }
+      }
+      assertThat(compressed).isGreaterThan(20);
+      assertThat(c.compressedInL1(1000)).isFalse();
+      assertThat(c.get(1000)).isEqualTo("small");
+      // new large values are admitted compressed while the budget is cut
+      c.put(2000, value(2000));
+      assertThat(c.compressedInL1(2000)).isTrue();
+      assertThat(c.get(2000)).isEqualTo(value(2000));
+      assertThat(c.stats().compressionSavedBytes()).isPositive();
+      assertThat(c.state()).contains("compressing");
+    }
+  }
+
+  @Test
+  void emergencyClearsL1AndStopsAdmissionUntilBelowCritical() {
+    AtomicInteger loads = new AtomicInteger();
+    try (var c = GovernedCache.<Integer, String>builder("e", ValueCodec.utf8()).l1Budget(400_000)
+        .loader(k -> { loads.incrementAndGet(); return value(k); }).build()) {
+      for (int i = 0; i < 50; i++) {
+        c.get(i);
+      }
+      reclaim(c, CleanupLevel.EMERGENCY, 0);
+      assertThat(c.footprintBytes()).isZero();
+      assertThat(c.admissionStopped()).isTrue();
+      assertThat(c.state()).startsWith("admission stopped");
+      assertThat(c.get(1)).isEqualTo(value(1)); // still served, by the loader
+      c.put(99, "x");
+      assertThat(c.inL1(1)).isFalse();
+      assertThat(c.inL1(99)).isFalse();
+      c.pressureChanged(PressureLevel.EMERGENCY, PressureLevel.CRITICAL);
+      assertThat(c.admissionStopped()).isTrue();
+      c.pressureChanged(PressureLevel.CRITICAL, PressureLevel.WARNING);
+      assertThat(c.admissionStopped()).isFalse();
+      c.get(1);
+      assertThat(c.inL1(1)).isTrue();
+      int before = loads.get();
+      assertThat(c.get(1)).isEqualTo(value(1));
+      assertThat(loads).hasValue(before);
+    }
+  }
+
+  @Test
+  void restoreGrowsBackInStepsToTheConfiguredBudgetAndStopsCompressing() {
+    try (var c = cache(400_000)) {
+      fill(c, 100);
+      reclaim(c, CleanupLevel.AGGRESSIVE, 0);
+      assertThat(c.currentBudget()).isEqualTo(100_000);
+      RestoreResult r = c.restore(new RestoreRequest(25));
+      assertThat(r.atConfigured()).isFalse();
+      assertThat(c.currentBudget()).isEqualTo(200_000);
+      assertThat(r.action()).isEqualTo("budget 100000 -> 200000 bytes");
+      c.restore(new RestoreRequest(25));
+      r = c.restore(new RestoreRequest(25));
+      assertThat(r.atConfigured()).isTrue();
+      assertThat(c.currentBudget()).isEqualTo(400_000);
+      c.put(5000, value(5000));
+      assertThat(c.compressedInL1(5000)).isFalse();
+      fill(c, 150);
+      assertThat(c.footprintBytes()).isGreaterThan(200_000); // the cache can use the restored budget
+    }
+  }
+
+  @Test
+  void clearL1ReportsWhatWasRemoved() {
+    try (var c = cache(1 << 20)) {
+      fill(c, 10);
+      long bytes = c.footprintBytes();
+      ClearResult r = c.clear(CacheTier.L1);
+      assertThat(r).isEqualTo(new ClearResult("t", CacheTier.L1, 10, bytes, 0, null));
+      assertThat(c.footprintBytes()).isZero();
+      assertThat(c.hasL2()).isFalse();
+      assertThat(c.clear(CacheTier.L2).l2Keys()).isZero();
+    }
+  }
+
+  @Test
+  void stateNamesTheLz4Implementation() {
+    try (var c = cache(1 << 20)) {
+      assertThat(c.state()).isEqualTo("ok; lz4 " + GovernedCache.lz4Implementation());
+      assertThat(GovernedCache.lz4Implementation()).isEqualTo("native-jni");
+    }
+  }
+}

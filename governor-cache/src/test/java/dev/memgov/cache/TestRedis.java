@@ -1,0 +1,169 @@
+package dev.memgov.cache;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+
+/**
+ * A real Redis server for one test class: {@code redis-server} from PATH, or, on a machine
+ * without one, the Redis binary shipped in {@code com.github.codemonstur:embedded-redis}
+ * (extracted and run the same way). Loopback only, a free port, no persistence. It can be paused
+ * (SIGSTOP), resumed, killed (SIGKILL) and restarted on the same port for fault tests.
+ */
+public final class TestRedis implements AutoCloseable {
+
+  private static Path executable;
+
+  private final int port;
+  private final Path dir;
+  private Process process;
+
+  private TestRedis(int port, Path dir) {
+    this.port = port;
+    this.dir = dir;
+  }
+
+  public static TestRedis start() throws IOException {
+    TestRedis r = new TestRedis(freePort(), Files.createTempDirectory("memgov-redis"));
+    r.launch();
+    return r;
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public String uri() {
+    return "redis://127.0.0.1:" + port;
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  /** Which binary runs: a path on PATH or the extracted embedded one. */
+  static synchronized String binary() throws IOException {
+    return executable().toString();
+  }
+
+  private static synchronized Path executable() throws IOException {
+    if (executable != null) {
+      return executable;
+    }
+    for (String d : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+      Path p = Path.of(d, "redis-server");
+      if (!d.isEmpty() && Files.isExecutable(p)) {
+        return executable = p;
+      }
+    }
+    String os = System.getProperty("os.name").toLowerCase(Locale.ROOT);
+    String arch = System.getProperty("os.arch").toLowerCase(Locale.ROOT);
+    boolean arm = arch.contains("aarch64") || arch.contains("arm");
+    String resource;
+    if (os.contains("linux")) {
+      resource = arm ? "redis-server-6.2.7-linux-arm64" : "redis-server-6.2.6-v5-linux-amd64";
+    } else if (os.contains("mac")) {
+      resource = arm ? "redis-server-6.2.6-v5-darwin-arm64" : "redis-server-6.2.6-v5-darwin-amd64";
+    } else {
+      throw new IllegalStateException("no redis-server on PATH and no embedded Redis binary for " + os + "/" + arch
+          + "; install redis-server (Debian: apt-get install redis-server)");
+    }
+    Path out = Files.createTempFile("memgov-redis-server", "");
+    try (InputStream in = TestRedis.class.getClassLoader().getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException("no redis-server on PATH and " + resource + " is not on the test classpath "
+            + "(com.github.codemonstur:embedded-redis)");
+      }
+      Files.copy(in, out, StandardCopyOption.REPLACE_EXISTING);
+    }
+    out.toFile().setExecutable(true);
+    out.toFile().deleteOnExit();
+    return executable = out;
+  }
+
+  private void launch() throws IOException {
+    process =
+        new ProcessBuilder(executable().toString(), "--port", String.valueOf(port), "--bind", "127.0.0.1", "--save",
+                "", "--appendonly", "no", "--dir", dir.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("redis.log").toFile())
+            .start();
+    Awaitility.await("redis-server on port " + port)
+        .atMost(Duration.ofSeconds(15))
+        .pollInterval(Duration.ofMillis(20))
+        .ignoreExceptions()
+        .until(this::answersPing);
+  }
+
+  boolean answersPing() throws IOException {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+      s.setSoTimeout(500);
+      OutputStream out = s.getOutputStream();
+      out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      byte[] buf = new byte[7];
+      int n = s.getInputStream().read(buf);
+      return n > 0 && new String(buf, 0, n, StandardCharsets.US_ASCII).startsWith("+PONG");
+    }
+  }
+
+  public void pause() throws Exception {
+    signal("STOP");
+  }
+
+  public void resume() throws Exception {
+    signal("CONT");
+  }
+
+  /** SIGKILL, and wait for the process to be gone. */
+  public void kill() throws Exception {
+    signal("KILL");
+    process.waitFor(10, TimeUnit.SECONDS);
+  }
+
+  /** Starts a fresh (empty) server on the same port. */
+  public void restart() throws IOException {
+    launch();
+  }
+
+  private void signal(String sig) throws Exception {
+    Process k = new ProcessBuilder("kill", "-" + sig, String.valueOf(process.pid())).inheritIO().start();
+    if (k.waitFor() != 0) {
+      throw new IllegalStateException("kill -" + sig + " " + process.pid() + " failed");
+    }
+  }
+
+  @Override
+  public void close() throws Exception {
+    if (process != null && process.isAlive()) {
+      signal("CONT");
+      process.destroy();
+      if (!process.waitFor(5, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      }
+    }
+    try (var files = Files.walk(dir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+}

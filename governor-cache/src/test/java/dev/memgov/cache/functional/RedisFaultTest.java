@@ -1,0 +1,141 @@
+package dev.memgov.cache.functional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.memgov.cache.GovernedCache;
+import dev.memgov.cache.JsonLike;
+import dev.memgov.cache.TestRedis;
+import dev.memgov.cache.ValueCodec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Given a cache with a small L1 over a real Redis and a "database" behind its loader, under a
+ * concurrent get/put load; when Redis is paused (SIGSTOP), then killed (SIGKILL), then restarted;
+ * then no caller sees an exception, every value read is the current one, and L2 is used again.
+ */
+class RedisFaultTest {
+
+  private static final int KEYS = 400;
+  private static final int THREADS = 4;
+  private static final String PAD = JsonLike.of(1200, 42);
+
+  private TestRedis redis;
+  private GovernedCache<Integer, String> cache;
+  private final Map<Integer, String> database = new ConcurrentHashMap<>();
+  private final ConcurrentLinkedQueue<Throwable> exceptions = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<String> wrong = new ConcurrentLinkedQueue<>();
+  private final AtomicLong ops = new AtomicLong();
+  private final AtomicBoolean stop = new AtomicBoolean();
+
+  @BeforeEach
+  void setUp() throws Exception {
+    redis = TestRedis.start();
+    for (int k = 0; k < KEYS; k++) {
+      database.put(k, value(k, 0));
+    }
+    cache = GovernedCache.<Integer, String>builder("faults", ValueCodec.utf8())
+        .l1Budget(48 * 1024) // ~30 entries: most reads go below L1
+        .redis(redis.uri())
+        .l2Timeout(Duration.ofMillis(50))
+        .l2Backoff(Duration.ofMillis(200))
+        .loader(database::get)
+        .build();
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    stop.set(true);
+    cache.close();
+    redis.close();
+  }
+
+  private static String value(int key, long version) {
+    return key + ":" + version + ":" + PAD;
+  }
+
+  /** Thread t is the only writer of keys k with k % THREADS == t, so it knows their current value. */
+  private void load(int t) {
+    ThreadLocalRandom r = ThreadLocalRandom.current();
+    long[] versions = new long[KEYS];
+    while (!stop.get()) {
+      int k = r.nextInt(KEYS);
+      try {
+        if (k % THREADS == t && r.nextInt(4) == 0) {
+          String v = value(k, ++versions[k]);
+          database.put(k, v); // write-through: the source of truth first, then the cache
+          cache.put(k, v);
+        } else {
+          String got = cache.get(k);
+          if (got == null || !got.startsWith(k + ":") || !got.endsWith(PAD)) {
+            wrong.add("key " + k + " read " + (got == null ? "null" : got.substring(0, Math.min(20, got.length()))));
+          } else if (k % THREADS == t && !got.equals(value(k, versions[k]))) {
+            wrong.add("key " + k + " read version " + got.split(":")[1] + ", current " + versions[k]);
+          }
+        }
+      } catch (Throwable e) {
+        exceptions.add(e);
+      }
+      ops.incrementAndGet();
+    }
+  }
+
+  private void awaitOps(long more) {
+    long target = ops.get() + more;
+    await().atMost(Duration.ofSeconds(30)).until(() -> ops.get() >= target);
+  }
+
+  @Test
+  void redisPausedThenKilledThenRestartedDegradesServiceNeverCorrectness() throws Exception {
+    List<Thread> threads = new ArrayList<>();
+    for (int t = 0; t < THREADS; t++) {
+      int id = t;
+      Thread th = new Thread(() -> load(id), "load-" + t);
+      th.start();
+      threads.add(th);
+    }
+
+    // Given L2 in use
+    await().atMost(Duration.ofSeconds(30)).until(() -> cache.stats().l2Hits() > 200);
+
+    // When Redis stops answering (SIGSTOP)
+    redis.pause();
+    await().atMost(Duration.ofSeconds(10)).until(() -> !cache.l2Up());
+    assertThat(cache.state()).contains("l2 down (errors ");
+    long loadsWhilePaused = cache.stats().loads();
+    awaitOps(3000);
+    assertThat(cache.stats().loads()).isGreaterThan(loadsWhilePaused); // served by the loader
+
+    // and then dies (SIGKILL)
+    redis.kill();
+    awaitOps(3000);
+    assertThat(cache.l2Up()).isFalse();
+
+    // Then, once Redis is back, L2 recovers by itself
+    redis.restart();
+    await().atMost(Duration.ofSeconds(20)).until(cache::l2Up);
+    long l2HitsAfter = cache.stats().l2Hits();
+    await().atMost(Duration.ofSeconds(30)).until(() -> cache.stats().l2Hits() > l2HitsAfter + 200);
+
+    stop.set(true);
+    for (Thread th : threads) {
+      th.join(10_000);
+    }
+    assertThat(exceptions).as("exceptions reaching callers").isEmpty();
+    assertThat(wrong).as("wrong values read").isEmpty();
+    assertThat(cache.stats().l2Errors()).isPositive();
+    assertThat(cache.state()).contains("l2 up");
+    System.out.println("fault test: " + ops.get() + " ops, " + cache.stats());
+  }
+}

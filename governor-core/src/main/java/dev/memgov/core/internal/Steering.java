@@ -1,0 +1,113 @@
+package dev.memgov.core.internal;
+
+import dev.memgov.core.CleanupLevel;
+import dev.memgov.core.GovernorPolicy;
+import dev.memgov.core.MemorySnapshot;
+import dev.memgov.core.Pressure;
+import dev.memgov.core.PressureLevel;
+
+/**
+ * When to clean up, how far, and when to grow back: a function of the pressure, the snapshot and
+ * the time passed in, plus what ran before. Used by the governor thread only; not thread-safe.
+ *
+ * <ul>
+ *   <li>A pressure level above NORMAL starts an episode at its default cleanup (WARNING → light,
+ *       CRITICAL → standard, EMERGENCY → emergency); a higher level raises it at once.
+ *   <li>When the last cleanup has settled (the settle window has passed and at least one GC ran
+ *       since, where the GC count is known) and the governing figure is still at or above the
+ *       current level's threshold, the next cleanup escalates one step (standard → aggressive →
+ *       emergency). At WARNING light is repeated instead: a warning never wipes caches.
+ *   <li>No cleanup level runs twice within its cooldown (manual calls with force excepted).
+ *   <li>Once the figure has stayed below WARNING − hysteresis for the calm window, a restore step
+ *       is due; further steps follow one settle window apart while it stays calm.
+ * </ul>
+ */
+final class Steering {
+  private static final long NEVER = Long.MIN_VALUE;
+
+  private final GovernorPolicy policy;
+  private final long[] lastRunNanos = new long[CleanupLevel.values().length];
+  private CleanupLevel episodeLevel;
+  private long episodeAtNanos;
+  private long episodeGcCount;
+  private long calmSinceNanos = NEVER;
+  private long lastRestoreNanos = NEVER;
+
+  Steering(GovernorPolicy policy) {
+    this.policy = policy;
+    java.util.Arrays.fill(lastRunNanos, NEVER);
+  }
+
+  /** The cleanup an automatic tick should run now, or null for none. */
+  CleanupLevel decide(Pressure p, MemorySnapshot s, long now) {
+    if (p.level() == PressureLevel.NORMAL) {
+      episodeLevel = null;
+      return null;
+    }
+    CleanupLevel base = p.level().defaultCleanup();
+    CleanupLevel want;
+    if (episodeLevel == null || base.compareTo(episodeLevel) > 0) {
+      want = base;
+    } else if (!settled(s, now)) {
+      return null;
+    } else if (!(p.governingRatio() >= policy.threshold(p.level()))) {
+      return null; // under its threshold, inside the hysteresis band: let it fall
+    } else if (p.level() == PressureLevel.WARNING) {
+      want = CleanupLevel.LIGHT;
+    } else {
+      CleanupLevel next = episodeLevel.next();
+      want = next.compareTo(base) > 0 ? next : base;
+    }
+    return cooldownLeftNanos(want, now) > 0 ? null : want;
+  }
+
+  /** Records a cleanup run; an automatic one (re)starts the settle window. */
+  void ran(CleanupLevel level, long now, long gcCount, boolean automatic) {
+    lastRunNanos[level.ordinal()] = now;
+    if (automatic) {
+      episodeLevel = level;
+      episodeAtNanos = now;
+      episodeGcCount = gcCount;
+    }
+  }
+
+  /** Nanoseconds left in the level's cooldown, 0 when it may run. */
+  long cooldownLeftNanos(CleanupLevel level, long now) {
+    long last = lastRunNanos[level.ordinal()];
+    if (last == NEVER) {
+      return 0;
+    }
+    long left = policy.cooldown(level).toNanos() - (now - last);
+    return Math.max(0, left);
+  }
+
+  private boolean settled(MemorySnapshot s, long now) {
+    if (now - episodeAtNanos < policy.settleWindow().toNanos()) {
+      return false;
+    }
+    return s.gcCount() < 0 || episodeGcCount < 0 || s.gcCount() > episodeGcCount;
+  }
+
+  /** Whether a restore step is due now. */
+  boolean restoreDue(Pressure p, long now) {
+    double r = p.governingRatio();
+    boolean calm = p.level() == PressureLevel.NORMAL
+        && (Double.isNaN(r) || r < policy.threshold(PressureLevel.WARNING) - policy.hysteresis());
+    if (!calm) {
+      calmSinceNanos = NEVER;
+      lastRestoreNanos = NEVER;
+      return false;
+    }
+    if (calmSinceNanos == NEVER) {
+      calmSinceNanos = now;
+    }
+    if (now - calmSinceNanos < policy.calmWindow().toNanos()) {
+      return false;
+    }
+    return lastRestoreNanos == NEVER || now - lastRestoreNanos >= policy.settleWindow().toNanos();
+  }
+
+  void restored(long now) {
+    lastRestoreNanos = now;
+  }
+}

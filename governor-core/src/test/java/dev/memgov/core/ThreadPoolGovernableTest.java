@@ -1,0 +1,210 @@
+package dev.memgov.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** A real ThreadPoolExecutor shrunk and restored while tasks run. */
+class ThreadPoolGovernableTest extends GovernableContractTest {
+  final List<ThreadPoolExecutor> pools = new ArrayList<>();
+
+  ThreadPoolExecutor pool(int core, int max, int queue) {
+    return pool(core, max, queue, 100);
+  }
+
+  ThreadPoolExecutor pool(int core, int max, int queue, long keepAliveMillis) {
+    ThreadPoolExecutor p = new ThreadPoolExecutor(core, max, keepAliveMillis, TimeUnit.MILLISECONDS,
+        queue < 0 ? new LinkedBlockingQueue<>() : new ArrayBlockingQueue<>(queue));
+    pools.add(p);
+    return p;
+  }
+
+  @AfterEach
+  void shutdown() throws InterruptedException {
+    for (ThreadPoolExecutor p : pools) {
+      p.shutdownNow();
+      p.awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
+
+  @Override
+  protected Governable create() {
+    return ThreadPoolGovernable.adopt("workers", pool(4, 8, 4));
+  }
+
+  @Override
+  protected void fill(Governable governable) throws Exception {
+    ThreadPoolExecutor p = pools.get(pools.size() - 1);
+    CountDownLatch release = new CountDownLatch(1);
+    for (int i = 0; i < 12; i++) { // 8 threads busy, 4 queued
+      p.execute(() -> block(release));
+    }
+    assertThat(p.getPoolSize()).isEqualTo(8);
+    release.countDown();
+    org.awaitility.Awaitility.await().until(() -> p.getActiveCount() == 0 && p.getQueue().isEmpty());
+  }
+
+  static void block(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Test
+  void shrinksUnderPressureAndRestoresInStepsWhileTasksRunWithNoneLost() throws Exception {
+    ThreadPoolExecutor p = pool(4, 8, 500);
+    ThreadPoolGovernable g = ThreadPoolGovernable.adopt("busy", p);
+    AtomicInteger done = new AtomicInteger();
+    int submitted = 0;
+    for (int i = 0; i < 20; i++, submitted++) {
+      p.execute(() -> sleepAndCount(done));
+    }
+    ReclaimResult r = g.reclaim(new ReclaimRequest(CleanupLevel.EMERGENCY, 0, Trigger.API));
+    assertThat(r.action()).contains("max 8 -> 1").contains("core 4 -> 1").contains("core threads time out");
+    assertThat(p.allowsCoreThreadTimeOut()).isTrue();
+    for (int i = 0; i < 100; i++, submitted++) { // keeps submitting while shrunk: nothing is rejected
+      p.execute(() -> sleepAndCount(done));
+    }
+    int total = submitted;
+    await().atMost(Duration.ofSeconds(30)).until(() -> done.get() == total);
+    await().until(() -> p.getPoolSize() <= p.getMaximumPoolSize());
+
+    // calm: restore in 25 % steps back to 4/8 and no core time-out, never above
+    List<Long> budgets = new ArrayList<>();
+    RestoreResult step;
+    do {
+      step = g.restore(new RestoreRequest(25));
+      budgets.add(g.currentBudget());
+    } while (!step.atConfigured());
+    assertThat(budgets).isSorted().last().isEqualTo(8L);
+    assertThat(p.getCorePoolSize()).isEqualTo(4);
+    assertThat(p.getMaximumPoolSize()).isEqualTo(8);
+    assertThat(p.allowsCoreThreadTimeOut()).isFalse();
+  }
+
+  static void sleepAndCount(AtomicInteger done) {
+    try {
+      Thread.sleep(2);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    done.incrementAndGet();
+  }
+
+  @Test
+  void demandBeatsPressureWhereTheShrinkAloneWouldReject() {
+    ThreadPoolExecutor p = pool(2, 8, 2);
+    ThreadPoolGovernable g = ThreadPoolGovernable.adopt("bounded", p);
+    g.reclaim(new ReclaimRequest(CleanupLevel.EMERGENCY, 0, Trigger.API));
+    assertThat(p.getMaximumPoolSize()).isEqualTo(1);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger done = new AtomicInteger();
+    for (int i = 0; i < 10; i++) { // 1 thread + 2 queued would reject 7 of these at max 1
+      p.execute(() -> {
+        block(release);
+        done.incrementAndGet();
+      });
+    }
+    assertThat(p.getMaximumPoolSize()).isEqualTo(8);
+    release.countDown();
+    org.awaitility.Awaitility.await().until(() -> done.get() == 10);
+
+    // beyond the configured size, the pool's own policy (abort) applies as before
+    CountDownLatch hold = new CountDownLatch(1);
+    for (int i = 0; i < 10; i++) {
+      p.execute(() -> block(hold));
+    }
+    assertThatThrownBy(() -> p.execute(() -> {})).isInstanceOf(RejectedExecutionException.class);
+    hold.countDown();
+  }
+
+  @Test
+  void standardHalvesTheMaximumAndIdleThreadsExit() throws Exception {
+    ThreadPoolExecutor p = pool(4, 8, 4, 300);
+    ThreadPoolGovernable g = ThreadPoolGovernable.adopt("idle", p);
+    fillPool(p);
+    assertThat(g.footprintBytes()).isEqualTo(p.getPoolSize() * ThreadPoolGovernable.BYTES_PER_THREAD).isPositive();
+    ReclaimResult r = g.reclaim(new ReclaimRequest(CleanupLevel.STANDARD, 0, Trigger.TIMER));
+    assertThat(r.changed()).isTrue();
+    assertThat(p.getMaximumPoolSize()).isEqualTo(4);
+    assertThat(p.getCorePoolSize()).isEqualTo(4);
+    await().atMost(Duration.ofSeconds(5)).until(() -> p.getPoolSize() == 0); // core threads time out (300 ms)
+    assertThat(g.footprintBytes()).isZero();
+  }
+
+  @Test
+  void aByteTargetStopsShortOfWhatTheLevelAllows() throws Exception {
+    ThreadPoolExecutor p = pool(4, 8, 4, 60_000);
+    ThreadPoolGovernable g = ThreadPoolGovernable.adopt("sized", p);
+    fillPool(p);
+    g.reclaim(new ReclaimRequest(CleanupLevel.EMERGENCY, 2 * ThreadPoolGovernable.BYTES_PER_THREAD, Trigger.GC));
+    assertThat(p.getMaximumPoolSize()).isEqualTo(6);
+  }
+
+  @Test
+  void unboundedQueuePoolsQueueTasksWhileShrunk() throws Exception {
+    ThreadPoolExecutor p = pool(4, 4, -1);
+    ThreadPoolGovernable g = ThreadPoolGovernable.adopt("unbounded", p);
+    g.reclaim(new ReclaimRequest(CleanupLevel.AGGRESSIVE, 0, Trigger.API));
+    assertThat(p.getCorePoolSize()).isEqualTo(1);
+    AtomicInteger done = new AtomicInteger();
+    for (int i = 0; i < 50; i++) {
+      p.execute(() -> sleepAndCount(done));
+    }
+    assertThat(p.getPoolSize()).isLessThanOrEqualTo(1);
+    await().atMost(Duration.ofSeconds(10)).until(() -> done.get() == 50);
+  }
+
+  @Test
+  void badArgumentsSayWhatIsWrong() {
+    assertThatThrownBy(() -> ThreadPoolGovernable.adopt(" ", pool(1, 1, 1)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("memgov threads: name must not be blank, but was ' '");
+    ThreadPoolExecutor dead = pool(1, 1, 1);
+    dead.shutdown();
+    assertThatThrownBy(() -> ThreadPoolGovernable.adopt("dead", dead))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("the executor is shut down");
+  }
+
+  @Test
+  void governedByARealGovernorWithTheOthers() {
+    ThreadPoolExecutor p = pool(4, 8, 4);
+    MemoryGovernor governor = MemoryGovernor.builder().name("pool-test").jmxEnabled(false).jvmGovernable(false)
+        .governable(ThreadPoolGovernable.adopt("workers", p))
+        .policy(GovernorPolicy.builder().timerTriggerEnabled(false).build()).build();
+    governor.start();
+    try {
+      CleanupReport r = governor.optimize(CleanupLevel.STANDARD);
+      assertThat(r.outcomes()).singleElement().satisfies(o -> {
+        assertThat(o.budgetBefore()).isEqualTo(8);
+        assertThat(o.budgetAfter()).isEqualTo(4);
+      });
+      assertThat(governor.status().governables().get(0).state()).startsWith("core 4/4, max 4/8");
+    } finally {
+      governor.close();
+    }
+  }
+
+  private void fillPool(ThreadPoolExecutor p) {
+    CountDownLatch release = new CountDownLatch(1);
+    for (int i = 0; i < 12; i++) {
+      p.execute(() -> block(release));
+    }
+    release.countDown();
+    org.awaitility.Awaitility.await().until(() -> p.getActiveCount() == 0 && p.getQueue().isEmpty());
+  }
+}

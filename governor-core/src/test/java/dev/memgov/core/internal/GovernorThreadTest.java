@@ -1,0 +1,256 @@
+package dev.memgov.core.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.memgov.core.CacheTier;
+import dev.memgov.core.CleanupLevel;
+import dev.memgov.core.ClearResult;
+import dev.memgov.core.ClearableCache;
+import dev.memgov.core.GovernorEvent;
+import dev.memgov.core.GovernorPolicy;
+import dev.memgov.core.MemoryGovernor;
+import dev.memgov.core.PressureLevel;
+import dev.memgov.core.RebuildCost;
+import dev.memgov.core.Trigger;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The governor's thread, triggers, lifecycle, events and registry. */
+class GovernorThreadTest {
+  static final long MIB = 1L << 20;
+
+  final FakeClock clock = new FakeClock();
+  final ScriptedSensor sensor = new ScriptedSensor(clock);
+  final List<MemoryGovernor> toClose = new ArrayList<>();
+
+  DefaultMemoryGovernor governor(GovernorPolicy.Builder policy, TestGovernable... gs) {
+    var b = MemoryGovernor.builder().name("thread-test").clock(clock).sensor(sensor)
+        .policy(policy.build()).jmxEnabled(false).jvmGovernable(false);
+    for (TestGovernable g : gs) {
+      b.governable(g);
+    }
+    DefaultMemoryGovernor g = (DefaultMemoryGovernor) b.build();
+    toClose.add(g);
+    return g;
+  }
+
+  @AfterEach
+  void closeAll() {
+    toClose.forEach(MemoryGovernor::close);
+  }
+
+  @Test
+  void aGcNotificationOnlyEnqueuesATickThatRunsOnTheGovernorThread() {
+    TestGovernable cache = new TestGovernable("cache", RebuildCost.CHEAP, 100 * MIB);
+    DefaultMemoryGovernor g = governor(GovernorPolicy.builder().timerTriggerEnabled(false), cache);
+    g.start();
+    await().until(() -> g.status().ticks() == 1); // the first tick at start
+    assertThat(sensor.listening()).isTrue();
+
+    sensor.ratio(0.9);
+    sensor.fireGcEnd();
+
+    await().until(() -> g.status().level() == PressureLevel.CRITICAL);
+    await().until(() -> !g.status().recentCleanups().isEmpty());
+    assertThat(g.status().recentCleanups().get(0).trigger()).isEqualTo(Trigger.GC);
+    assertThat(cache.threads).containsOnly("memgov-governor-thread-test");
+  }
+
+  @Test
+  void theGcTriggerCanBeSwitchedOff() {
+    DefaultMemoryGovernor g = governor(GovernorPolicy.builder().timerTriggerEnabled(false).gcTriggerEnabled(false));
+    g.start();
+    await().until(() -> g.status().ticks() == 1);
+    sensor.fireGcEnd();
+    g.tickNow(); // runs after anything the GC would have queued
+    assertThat(g.status().ticks()).isEqualTo(2);
+  }
+
+  @Test
+  void theTimerTicksOnItsOwn() {
+    DefaultMemoryGovernor g = governor(GovernorPolicy.builder().tickInterval(Duration.ofMillis(10)));
+    g.start();
+    await().atMost(Duration.ofSeconds(5)).until(() -> g.status().ticks() >= 5);
+  }
+
+  @Test
+  void manualAndAutomaticRunsNeverOverlap() throws Exception {
+    TestGovernable cache = new TestGovernable("cache", RebuildCost.CHEAP, 100 * MIB);
+    DefaultMemoryGovernor g = governor(GovernorPolicy.builder().tickInterval(Duration.ofMillis(10))
+        .settleWindow(Duration.ZERO), cache);
+    sensor.ratio(0.95);
+    g.start();
+    ExecutorService callers = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<?>> futures = new ArrayList<>();
+      for (int i = 0; i < 40; i++) {
+        futures.add(callers.submit(() -> g.optimize(CleanupLevel.AGGRESSIVE, true, Trigger.API)));
+        futures.add(callers.submit(sensor::fireGcEnd));
+      }
+      for (Future<?> f : futures) {
+        f.get();
+      }
+    } finally {
+      callers.shutdownNow();
+    }
+    assertThat(cache.requests.size()).isGreaterThanOrEqualTo(40);
+    assertThat(cache.maxInFlight).hasValue(1);
+    assertThat(cache.threads).containsOnly("memgov-governor-thread-test");
+  }
+
+  @Test
+  void startIsIdempotentAndCloseUndoesIt() {
+    DefaultMemoryGovernor g = governor(GovernorPolicy.builder().timerTriggerEnabled(false));
+    assertThat(g.isRunning()).isFalse();
+    assertThatThrownBy(() -> g.optimize(CleanupLevel.LIGHT))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("not running; call start() first");
+    g.start();
+    g.start();
+    assertThat(g.isRunning()).isTrue();
+    assertThat(threads("memgov-governor-thread-test")).isEqualTo(1);
+
+    g.close();
+    g.close();
+    assertThat(g.isRunning()).isFalse();
+    assertThat(sensor.closes).hasValue(1);
+    assertThat(sensor.listening()).isFalse();
+    await().until(() -> threads("memgov-governor-thread-test") == 0);
+    assertThatThrownBy(() -> g.optimize(CleanupLevel.LIGHT)).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(g::start).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+    assertThat(g.status().running()).isFalse();
+  }
+
+  static long threads(String name) {
+    return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(name) && t.isAlive()).count();
+  }
+
+  @Test
+  void aFailingSampleDoesNotKillTheThread() {
+    DefaultMemoryGovernor g = governor(GovernorPolicy.builder().timerTriggerEnabled(false));
+    g.start();
+    await().until(() -> g.status().ticks() == 1);
+    sensor.failNextSample(new IllegalStateException("proc is gone"));
+    sensor.fireGcEnd();
+    await().until(() -> sensor.samples.get() == 2);
+    g.tickNow();
+    assertThat(g.status().ticks()).isEqualTo(2);
+    assertThat(g.isRunning()).isTrue();
+  }
+
+  @Test
+  void listenersGetTypedEventsAndAThrowingOneDoesNotStopTheOthers() throws Exception {
+    TestGovernable cache = new TestGovernable("cache", RebuildCost.CHEAP, 100 * MIB);
+    DefaultMemoryGovernor g = governor(GovernorPolicy.builder().timerTriggerEnabled(false), cache);
+    List<GovernorEvent> all = new CopyOnWriteArrayList<>();
+    List<GovernorEvent.LevelChanged> levels = new CopyOnWriteArrayList<>();
+    List<String> threadsSeen = new CopyOnWriteArrayList<>();
+    g.subscribe(GovernorEvent.LevelChanged.class, e -> {
+      throw new IllegalStateException("bad listener");
+    });
+    g.subscribe(GovernorEvent.LevelChanged.class, e -> {
+      levels.add(e);
+      threadsSeen.add(Thread.currentThread().getName());
+    });
+    AutoCloseable sub = g.subscribe(GovernorEvent.class, all::add);
+    g.start();
+    sensor.ratio(0.93);
+    g.tickNow();
+
+    assertThat(levels).singleElement().satisfies(e -> {
+      assertThat(e.from()).isEqualTo(PressureLevel.NORMAL);
+      assertThat(e.to()).isEqualTo(PressureLevel.EMERGENCY);
+      assertThat(e.pressure().governingRatio()).isCloseTo(0.93, org.assertj.core.data.Offset.offset(1e-6));
+    });
+    assertThat(threadsSeen).containsOnly("memgov-governor-thread-test");
+    assertThat(all).hasAtLeastOneElementOfType(GovernorEvent.LevelChanged.class)
+        .hasAtLeastOneElementOfType(GovernorEvent.CleanupCompleted.class);
+
+    sub.close();
+    int before = all.size();
+    g.optimize(CleanupLevel.LIGHT, true, Trigger.API);
+    assertThat(all).hasSize(before);
+  }
+
+  @Test
+  void registerAndUnregisterAtRuntimeWithEvents() {
+    DefaultMemoryGovernor g = governor(GovernorPolicy.builder().timerTriggerEnabled(false));
+    List<GovernorEvent> events = new CopyOnWriteArrayList<>();
+    g.subscribe(GovernorEvent.class, events::add);
+    g.start();
+    TestGovernable a = new TestGovernable("a", RebuildCost.CHEAP, MIB);
+    g.register(a);
+    assertThatThrownBy(() -> g.register(new TestGovernable("a", RebuildCost.FREE, 1)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'a' is already registered");
+    assertThat(g.governables()).containsExactly(a);
+    assertThat(g.status().governables()).singleElement().satisfies(s -> assertThat(s.footprintBytes()).isEqualTo(MIB));
+    assertThat(g.unregister("a")).isTrue();
+    assertThat(g.unregister("a")).isFalse();
+    assertThat(g.governables()).isEmpty();
+    await().until(() -> events.size() == 2);
+    assertThat(events.get(0)).isEqualTo(new GovernorEvent.GovernableAdded(clock.currentTimeMillis(), "a", "test"));
+    assertThat(events.get(1)).isInstanceOf(GovernorEvent.GovernableRemoved.class);
+  }
+
+  @Test
+  void duplicateNamesAreRejectedAtBuild() {
+    assertThatThrownBy(() -> MemoryGovernor.builder().jmxEnabled(false).sensor(sensor)
+            .governable(new TestGovernable("x", RebuildCost.CHEAP, 1))
+            .governable(new TestGovernable("x", RebuildCost.CHEAP, 1)).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'x' was given twice");
+  }
+
+  @Test
+  void clearCacheChecksTheTargetAndClearsByTierOrName() {
+    FakeCache users = new FakeCache("users", true);
+    FakeCache local = new FakeCache("local", false);
+    MemoryGovernor g = MemoryGovernor.builder().name("clear").clock(clock).sensor(sensor).jmxEnabled(false)
+        .jvmGovernable(false).policy(GovernorPolicy.builder().timerTriggerEnabled(false).build())
+        .governable(users).governable(local).governable(new TestGovernable("pool", RebuildCost.FREE, 1)).build();
+    toClose.add(g);
+    g.start();
+    assertThat(g.cacheTargets()).containsExactly("all", "l1", "l2", "users", "local");
+
+    assertThatThrownBy(() -> g.clearCache("pool"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("memgov 'clear': cache target must be one of all|l1|l2|users|local, but was 'pool'");
+    assertThat(users.cleared).isEmpty();
+
+    assertThat(g.clearCache("l2")).extracting(ClearResult::cache).containsExactly("users");
+    assertThat(g.clearCache("L1")).extracting(ClearResult::tier).containsExactly(CacheTier.L1, CacheTier.L1);
+    assertThat(g.clearCache("local")).singleElement().satisfies(r -> assertThat(r.tier()).isEqualTo(CacheTier.ALL));
+    assertThat(users.cleared).containsExactly(CacheTier.L2, CacheTier.L1);
+    assertThat(local.cleared).containsExactly(CacheTier.L1, CacheTier.ALL);
+    assertThat(users.threads).containsOnly("memgov-governor-clear");
+  }
+
+  static final class FakeCache extends TestGovernable implements ClearableCache {
+    final boolean l2;
+    final List<CacheTier> cleared = new CopyOnWriteArrayList<>();
+
+    FakeCache(String name, boolean l2) {
+      super(name, RebuildCost.CHEAP, MIB);
+      this.l2 = l2;
+    }
+
+    @Override
+    public boolean hasL2() {
+      return l2;
+    }
+
+    @Override
+    public ClearResult clear(CacheTier tier) {
+      cleared.add(tier);
+      threads.add(Thread.currentThread().getName());
+      return new ClearResult(name(), tier, 1, 10, l2 ? 1 : 0, null);
+    }
+  }
+}

@@ -1,0 +1,83 @@
+package dev.memgov.core.internal;
+
+import dev.memgov.core.GovernorClock;
+import dev.memgov.core.MemorySnapshot;
+import dev.memgov.core.sensor.MemorySensor;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A sensor whose heap figure the test sets: old generation after GC = ratio × 1000 MiB heap max.
+ * Thread-safe.
+ */
+public final class ScriptedSensor implements MemorySensor {
+  public static final long HEAP_MAX = 1000L << 20;
+
+  private final GovernorClock clock;
+  private volatile double ratio = 0.3;
+  private volatile long gcCount = 0;
+  private volatile RuntimeException failNext;
+  private volatile Runnable onGcEnd;
+  public final AtomicInteger samples = new AtomicInteger();
+  public final AtomicInteger closes = new AtomicInteger();
+
+  public ScriptedSensor(GovernorClock clock) {
+    this.clock = clock;
+  }
+
+  /** Sets the live-set ratio; the GC count stays. */
+  public ScriptedSensor ratio(double r) {
+    this.ratio = r;
+    return this;
+  }
+
+  /** Counts one more GC (without calling the GC callback). */
+  public ScriptedSensor gc() {
+    gcCount++;
+    return this;
+  }
+
+  public void failNextSample(RuntimeException e) {
+    this.failNext = e;
+  }
+
+  /** Fires the GC-end callback the governor registered, as the JVM's notification thread would. */
+  public void fireGcEnd() {
+    gcCount++;
+    Runnable r = onGcEnd;
+    if (r != null) {
+      r.run();
+    }
+  }
+
+  public boolean listening() {
+    return onGcEnd != null;
+  }
+
+  @Override
+  public MemorySnapshot sample() {
+    samples.incrementAndGet();
+    RuntimeException e = failNext;
+    if (e != null) {
+      failNext = null;
+      throw e;
+    }
+    long old = Math.round(ratio * HEAP_MAX);
+    return MemorySnapshot.builder()
+        .time(clock.currentTimeMillis(), clock.nanoTime())
+        .heap(old, HEAP_MAX, HEAP_MAX)
+        .oldGenAfterGc(old)
+        .gc(gcCount, 0.0, 1)
+        .build();
+  }
+
+  @Override
+  public void start(Runnable onGcEnd) {
+    this.onGcEnd = onGcEnd;
+  }
+
+  @Override
+  public void close() {
+    onGcEnd = null;
+    closes.incrementAndGet();
+  }
+}

@@ -1,0 +1,495 @@
+package dev.memgov.jdbc;
+
+import com.zaxxer.hikari.HikariConfigMXBean;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
+import com.zaxxer.hikari.pool.HikariPool;
+import dev.memgov.core.CleanupLevel;
+import dev.memgov.core.Governable;
+import dev.memgov.core.RebuildCost;
+import dev.memgov.core.ReclaimRequest;
+import dev.memgov.core.ReclaimResult;
+import dev.memgov.core.RestoreRequest;
+import dev.memgov.core.RestoreResult;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
+
+/**
+ * A HikariCP pool as a {@link Governable}: it shrinks the pool under memory pressure and grows it
+ * back to the sizes the user configured when pressure is gone. Budgets are in connections (the
+ * pool's {@code maximumPoolSize}).
+ *
+ * <ul>
+ *   <li>{@code LIGHT}: closes idle connections above {@code minimumIdle}, now; sizes stay.
+ *   <li>{@code STANDARD}: halves {@code maximumPoolSize} (not below the floor) and {@code
+ *       minimumIdle} with it, and closes idle connections above the new sizes now.
+ *   <li>{@code AGGRESSIVE}, {@code EMERGENCY}: the same down to the floor (default 1).
+ * </ul>
+ *
+ * <p>When connections in use still exceed the new maximum, the pool is soft-evicted ({@code
+ * HikariPoolMXBean.softEvictConnections()}): each connection in use is closed when it is returned
+ * (lowering the maximum alone would let them be borrowed again for ever).
+ *
+ * <p>A connection in use is never closed under a running query; soft eviction retires it when the
+ * application returns it. {@link #restore} grows {@code maximumPoolSize} and {@code minimumIdle}
+ * back in steps, never above what was configured at adoption; connections come back on demand
+ * (or at HikariCP's next housekeeping pass, for {@code minimumIdle}).
+ *
+ * <p>Works on a data source that has not started its pool yet (HikariCP starts it on the first
+ * {@code getConnection()}): sizes set before the start apply when it starts.
+ *
+ * <p>The footprint is the pool's connections times a per-connection estimate of this JVM's memory
+ * per connection ({@link #DEFAULT_PER_CONNECTION_BYTES} unless set); the database server holds
+ * more per connection on its side (a PostgreSQL backend process: several MiB), which the footprint
+ * does not count.
+ *
+ * <p>This class is thread-safe: reclaim and restore are serialized on the instance; the getters
+ * read HikariCP's volatile fields and never block.
+ */
+public final class HikariGovernable implements Governable {
+
+  /**
+   * The default per-connection estimate, 128 KiB: this JVM's heap per pooled connection (driver
+   * buffers, statement cache, HikariCP's proxies). Measured with PostgreSQL's driver 42.7 on
+   * JDK 17: 62 KiB per connection after 20 distinct statements, 176 KiB after 200 (docs/jdbc.md,
+   * {@code PerConnectionFootprint} in benchmarks). The server's side is not counted.
+   */
+  public static final long DEFAULT_PER_CONNECTION_BYTES = 128L * 1024;
+
+  /** The default floor: aggressive and emergency cleanups leave one connection. */
+  public static final int DEFAULT_FLOOR = 1;
+
+  /** The sizing hint needs at least this many samples of the active count. */
+  static final int HINT_MIN_SAMPLES = 20;
+
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+  private static final AtomicInteger UNNAMED = new AtomicInteger();
+
+  private final HikariDataSource dataSource;
+  private final String name;
+  private final long perConnectionBytes;
+  private final int threads;
+  private final PoolSizing sizing;
+
+  private final AtomicInteger peakActive = new AtomicInteger();
+  private final AtomicLong samples = new AtomicLong();
+
+  /** The maximum at which this governable last soft-evicted; -1 after a restore. Guarded by this. */
+  private int evictedAtMax = -1;
+
+  private HikariGovernable(Builder b) {
+    this.dataSource = b.dataSource;
+    this.perConnectionBytes = b.perConnectionBytes;
+    this.threads = b.threads;
+    HikariConfigMXBean config = dataSource.getHikariConfigMXBean();
+    int max = PoolSizing.effectiveMax(config.getMaximumPoolSize());
+    int minIdle = PoolSizing.effectiveMinIdle(config.getMinimumIdle(), max);
+    if (b.floor > max) {
+      throw new IllegalArgumentException(
+          "floor must be at most the pool's maximumPoolSize (" + max + "), but was " + b.floor);
+    }
+    this.sizing = new PoolSizing(max, minIdle, b.floor);
+    this.name = b.name != null ? b.name : defaultName(dataSource);
+  }
+
+  /**
+   * Adopts a data source with the defaults: floor {@value #DEFAULT_FLOOR}, {@link
+   * #DEFAULT_PER_CONNECTION_BYTES} per connection, name {@code hikari:<poolName>}.
+   *
+   * @throws IllegalArgumentException when the data source is null or closed
+   */
+  public static HikariGovernable adopt(HikariDataSource dataSource) {
+    return builder(dataSource).build();
+  }
+
+  /**
+   * A builder for adopting {@code dataSource}; it remembers the pool's {@code maximumPoolSize}
+   * and {@code minimumIdle} when {@link Builder#build()} runs.
+   *
+   * @throws IllegalArgumentException when the data source is null or closed
+   */
+  public static Builder builder(HikariDataSource dataSource) {
+    if (dataSource == null) {
+      throw new IllegalArgumentException("dataSource must be an open HikariDataSource, but was null");
+    }
+    if (dataSource.isClosed()) {
+      throw new IllegalArgumentException(
+          "dataSource must be an open HikariDataSource, but pool '" + dataSource.getPoolName() + "' was closed");
+    }
+    return new Builder(dataSource);
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public String kind() {
+    return "pool";
+  }
+
+  @Override
+  public long footprintBytes() {
+    HikariPoolMXBean pool = livePool();
+    if (pool == null) {
+      return 0;
+    }
+    sample(pool);
+    return (long) pool.getTotalConnections() * perConnectionBytes;
+  }
+
+  @Override
+  public String budgetUnit() {
+    return "connections";
+  }
+
+  @Override
+  public long configuredBudget() {
+    return sizing.configuredMax();
+  }
+
+  @Override
+  public long currentBudget() {
+    return currentMax();
+  }
+
+  @Override
+  public RebuildCost rebuildCost() {
+    return RebuildCost.MODERATE;
+  }
+
+  /** The floor that aggressive and emergency cleanups go down to. */
+  public int floor() {
+    return sizing.floor();
+  }
+
+  /** The estimate of this JVM's bytes per pooled connection. */
+  public long perConnectionBytes() {
+    return perConnectionBytes;
+  }
+
+  @Override
+  public synchronized ReclaimResult reclaim(ReclaimRequest request) {
+    if (dataSource.isClosed()) {
+      return ReclaimResult.nothing("data source is closed");
+    }
+    CleanupLevel level = request.level();
+    int curMax = currentMax();
+    int curMinIdle = currentMinIdle(curMax);
+    int newMax = sizing.maxAfterReclaim(level, curMax);
+    int newMinIdle = level == CleanupLevel.LIGHT ? curMinIdle : Math.min(curMinIdle, sizing.minIdleFor(newMax));
+    List<String> done = new ArrayList<>();
+    setSizes(curMax, curMinIdle, newMax, newMinIdle, done);
+
+    HikariPoolMXBean pool = dataSource.getHikariPoolMXBean();
+    if (pool == null) {
+      return done.isEmpty()
+          ? ReclaimResult.nothing("pool not started; maximumPoolSize already " + curMax)
+          : ReclaimResult.done(String.join(", ", done) + " (pool not started; applies when it starts)");
+    }
+    sample(pool);
+    int closed = closeIdle(pool, newMinIdle, newMax);
+    if (closed > 0) {
+      done.add("closed " + closed + " idle connection(s)");
+    }
+    int total = pool.getTotalConnections();
+    if (total > newMax) {
+      // what is left above the maximum is in use: mark it so it retires when returned
+      if (evictedAtMax == newMax) {
+        done.add("waiting for " + (total - newMax) + " in-use connection(s) to be returned and retired");
+      } else {
+        int active = pool.getActiveConnections();
+        if (currentMinIdle(newMax) < 1) {
+          // HikariCP opens a connection for a waiting thread only when it starts waiting; if the
+          // retiring connections take the pool to zero, minimum idle 1 makes it open one again
+          dataSource.getHikariConfigMXBean().setMinimumIdle(1);
+          done.add("minimumIdle 0 -> 1 while in-use connections retire");
+        }
+        pool.softEvictConnections();
+        evictedAtMax = newMax;
+        done.add("soft-evicted " + total + " connection(s) (" + active + " in use retire when returned)");
+      }
+    }
+    if (done.isEmpty()) {
+      return ReclaimResult.nothing("nothing to give back at " + level.wireName() + ": " + describe(pool, curMax, curMinIdle));
+    }
+    return ReclaimResult.done(String.join(", ", done));
+  }
+
+  @Override
+  public synchronized RestoreResult restore(RestoreRequest request) {
+    if (dataSource.isClosed()) {
+      return RestoreResult.step("data source is closed; nothing to restore", true);
+    }
+    int curMax = currentMax();
+    int curMinIdle = currentMinIdle(curMax);
+    if (curMax > sizing.configuredMax()) {
+      return RestoreResult.step("maximumPoolSize " + curMax + " is above the configured " + sizing.configuredMax()
+          + " (set by hand); left as it is", true);
+    }
+    int newMax = (int) request.next(curMax, sizing.configuredMax());
+    int newMinIdle = newMax >= sizing.configuredMax()
+        ? sizing.configuredMinIdle()
+        : Math.min(newMax, Math.max(curMinIdle, sizing.minIdleFor(newMax)));
+    if (newMax == curMax && newMinIdle == curMinIdle) {
+      return RestoreResult.complete();
+    }
+    evictedAtMax = -1;
+    List<String> done = new ArrayList<>();
+    setSizes(curMax, curMinIdle, newMax, newMinIdle, done);
+    return RestoreResult.step(String.join(", ", done), newMax >= sizing.configuredMax());
+  }
+
+  @Override
+  public String state() {
+    if (dataSource.isClosed()) {
+      return "closed";
+    }
+    int max = currentMax();
+    int minIdle = currentMinIdle(max);
+    HikariPoolMXBean pool = dataSource.getHikariPoolMXBean();
+    if (pool == null) {
+      return "not started; " + sizes(max, minIdle);
+    }
+    sample(pool);
+    String s = describe(pool, max, minIdle);
+    String hint = sizingHint();
+    return hint == null ? s : s + "; " + hint;
+  }
+
+  /**
+   * A sizing hint, or {@code null}: when the configured maximum is far above the peak active count
+   * seen (at least twice the peak plus one), or above the number of threads that use the pool
+   * when that was given.
+   */
+  String sizingHint() {
+    int max = sizing.configuredMax();
+    if (threads > 0 && max > threads) {
+      return "sizing hint: maximumPoolSize " + max + " is above the " + threads
+          + " threads that use this pool; consider maximumPoolSize " + threads;
+    }
+    long n = samples.get();
+    int peak = peakActive.get();
+    if (n >= HINT_MIN_SAMPLES && max >= 4 && max >= 2 * (peak + 1)) {
+      return "sizing hint: maximumPoolSize " + max + " is far above the peak of " + peak
+          + " active connection(s) seen in " + n + " samples; consider maximumPoolSize " + Math.max(peak + 1, sizing.floor());
+    }
+    return null;
+  }
+
+  // ---- package-private views for the metrics binder and tests
+
+  int totalConnections() {
+    HikariPoolMXBean pool = livePool();
+    return pool == null ? 0 : pool.getTotalConnections();
+  }
+
+  int activeConnections() {
+    HikariPoolMXBean pool = livePool();
+    return pool == null ? 0 : pool.getActiveConnections();
+  }
+
+  int idleConnections() {
+    HikariPoolMXBean pool = livePool();
+    return pool == null ? 0 : pool.getIdleConnections();
+  }
+
+  int threadsAwaiting() {
+    HikariPoolMXBean pool = livePool();
+    return pool == null ? 0 : pool.getThreadsAwaitingConnection();
+  }
+
+  int peakActive() {
+    return peakActive.get();
+  }
+
+  int currentMinIdle() {
+    return currentMinIdle(currentMax());
+  }
+
+  int configuredMinIdle() {
+    return sizing.configuredMinIdle();
+  }
+
+  // ---- internals
+
+  private HikariPoolMXBean livePool() {
+    return dataSource.isClosed() ? null : dataSource.getHikariPoolMXBean();
+  }
+
+  private int currentMax() {
+    return PoolSizing.effectiveMax(dataSource.getHikariConfigMXBean().getMaximumPoolSize());
+  }
+
+  private int currentMinIdle(int max) {
+    return PoolSizing.effectiveMinIdle(dataSource.getHikariConfigMXBean().getMinimumIdle(), max);
+  }
+
+  /** Sets both sizes, in the order that keeps minimum idle at or below the maximum throughout. */
+  private void setSizes(int curMax, int curMinIdle, int newMax, int newMinIdle, List<String> done) {
+    HikariConfigMXBean config = dataSource.getHikariConfigMXBean();
+    if (newMax < curMax) {
+      config.setMinimumIdle(newMinIdle);
+      config.setMaximumPoolSize(newMax);
+    } else {
+      config.setMaximumPoolSize(newMax);
+      config.setMinimumIdle(newMinIdle);
+    }
+    if (newMax != curMax) {
+      done.add("maximumPoolSize " + curMax + " -> " + newMax);
+    }
+    if (newMinIdle != curMinIdle) {
+      done.add("minimumIdle " + curMinIdle + " -> " + newMinIdle);
+    }
+  }
+
+  /**
+   * Closes idle connections now, one at a time, while there are more idle ones than {@code
+   * minIdle} or more connections than {@code max}: each is taken from the pool without waiting (so
+   * a connection in use is never touched) and evicted, which closes it at once. Stops as soon as a
+   * thread waits for a connection, so it never competes with the application. HikariCP's own
+   * housekeeper closes idle connections only every 30 s, and never when minimum idle equals the
+   * maximum; {@code softEvictConnections()} would close every idle connection, including those the
+   * pool keeps, and HikariCP would open them again at once.
+   */
+  private int closeIdle(HikariPoolMXBean pool, int minIdle, int max) {
+    if (!(pool instanceof HikariPool) || ((HikariPool) pool).poolState != HikariPool.POOL_NORMAL) {
+      return 0;
+    }
+    HikariPool hikari = (HikariPool) pool;
+    int closed = 0;
+    int limit = pool.getTotalConnections();
+    while (closed < limit && pool.getThreadsAwaitingConnection() == 0) {
+      int idle = pool.getIdleConnections();
+      if (idle == 0 || (idle <= minIdle && pool.getTotalConnections() <= max)) {
+        break;
+      }
+      Connection connection;
+      try {
+        connection = hikari.getConnection(0L);
+      } catch (SQLException noIdleLeft) {
+        break;
+      }
+      hikari.evictConnection(connection);
+      closed++;
+    }
+    return closed;
+  }
+
+  private void sample(HikariPoolMXBean pool) {
+    int active = pool.getActiveConnections();
+    peakActive.accumulateAndGet(active, Math::max);
+    samples.incrementAndGet();
+  }
+
+  private String describe(HikariPoolMXBean pool, int max, int minIdle) {
+    return "active=" + pool.getActiveConnections() + " idle=" + pool.getIdleConnections() + " waiting="
+        + pool.getThreadsAwaitingConnection() + " total=" + pool.getTotalConnections() + " " + sizes(max, minIdle);
+  }
+
+  private String sizes(int max, int minIdle) {
+    return "maximumPoolSize=" + max + "/" + sizing.configuredMax() + " minimumIdle=" + minIdle + "/"
+        + sizing.configuredMinIdle() + " floor=" + sizing.floor();
+  }
+
+  private static String defaultName(HikariDataSource dataSource) {
+    String pool = dataSource.getPoolName();
+    if (pool == null || pool.isBlank()) {
+      pool = "pool-" + UNNAMED.incrementAndGet();
+    }
+    String cleaned = pool.replaceAll("[^A-Za-z0-9._:-]", "-");
+    String full = "hikari:" + cleaned;
+    return full.length() > 64 ? full.substring(0, 64) : full;
+  }
+
+  @Override
+  public String toString() {
+    return "HikariGovernable[" + name + ", " + state() + "]";
+  }
+
+  /**
+   * Builds a {@link HikariGovernable}. Each setter checks its own value; {@link #build()} checks
+   * the floor against the pool's maximum. Not thread-safe.
+   */
+  public static final class Builder {
+    private final HikariDataSource dataSource;
+    private int floor = DEFAULT_FLOOR;
+    private long perConnectionBytes = DEFAULT_PER_CONNECTION_BYTES;
+    private String name;
+    private int threads;
+
+    private Builder(HikariDataSource dataSource) {
+      this.dataSource = dataSource;
+    }
+
+    /**
+     * The fewest connections aggressive and emergency cleanups leave: at least 1 and at most the
+     * pool's {@code maximumPoolSize}; default {@value HikariGovernable#DEFAULT_FLOOR}.
+     */
+    public Builder floor(int floor) {
+      if (floor < 1) {
+        throw new IllegalArgumentException("floor must be at least 1, but was " + floor);
+      }
+      this.floor = floor;
+      return this;
+    }
+
+    /**
+     * This JVM's bytes per pooled connection, for the footprint: at least 0; default {@link
+     * HikariGovernable#DEFAULT_PER_CONNECTION_BYTES}.
+     */
+    public Builder perConnectionBytes(long bytes) {
+      if (bytes < 0) {
+        throw new IllegalArgumentException("perConnectionBytes must be at least 0, but was " + bytes);
+      }
+      this.perConnectionBytes = bytes;
+      return this;
+    }
+
+    /**
+     * The governable's name: 1-64 of {@code A-Z a-z 0-9 . _ - :}; default {@code
+     * hikari:<poolName>}.
+     */
+    public Builder name(String name) {
+      if (name == null || !NAME.matcher(name).matches()) {
+        throw new IllegalArgumentException("name must be 1-64 characters of A-Z a-z 0-9 . _ - :, but was "
+            + (name == null ? "null" : "'" + name + "'"));
+      }
+      this.name = name;
+      return this;
+    }
+
+    /**
+     * How many threads use this pool, when known: the sizing hint then says when {@code
+     * maximumPoolSize} is above it. At least 1.
+     */
+    public Builder threads(int threads) {
+      if (threads < 1) {
+        throw new IllegalArgumentException("threads must be at least 1, but was " + threads);
+      }
+      this.threads = threads;
+      return this;
+    }
+
+    /**
+     * Adopts the data source, remembering its {@code maximumPoolSize} and {@code minimumIdle} as
+     * the configured sizes.
+     *
+     * @throws IllegalArgumentException when the floor is above the pool's maximum, or the data
+     *     source was closed since {@link HikariGovernable#builder}
+     */
+    public HikariGovernable build() {
+      if (dataSource.isClosed()) {
+        throw new IllegalArgumentException(
+            "dataSource must be an open HikariDataSource, but pool '" + dataSource.getPoolName() + "' was closed");
+      }
+      return new HikariGovernable(this);
+    }
+  }
+}

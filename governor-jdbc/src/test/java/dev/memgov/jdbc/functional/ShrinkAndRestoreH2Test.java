@@ -1,0 +1,249 @@
+package dev.memgov.jdbc.functional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.memgov.core.CleanupLevel;
+import dev.memgov.core.ReclaimRequest;
+import dev.memgov.core.ReclaimResult;
+import dev.memgov.core.RestoreRequest;
+import dev.memgov.core.RestoreResult;
+import dev.memgov.core.Trigger;
+import dev.memgov.jdbc.H2Pools;
+import dev.memgov.jdbc.HikariGovernable;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Shrink, soft-evict and restore on real HikariCP pools over H2 in memory, called directly. */
+class ShrinkAndRestoreH2Test {
+
+  private final List<HikariDataSource> pools = new ArrayList<>();
+
+  @AfterEach
+  void closePools() {
+    pools.forEach(HikariDataSource::close);
+  }
+
+  private HikariDataSource pool(String name, int max, int minIdle) {
+    HikariDataSource ds = H2Pools.started(name, max, minIdle);
+    pools.add(ds);
+    return ds;
+  }
+
+  private static List<Connection> borrow(HikariDataSource ds, int n) throws Exception {
+    List<Connection> held = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      held.add(ds.getConnection());
+    }
+    return held;
+  }
+
+  private static void giveBack(List<Connection> held) throws Exception {
+    for (Connection c : held) {
+      c.close();
+    }
+  }
+
+  private static ReclaimResult reclaim(HikariGovernable g, CleanupLevel level) {
+    return g.reclaim(new ReclaimRequest(level, 0, Trigger.API));
+  }
+
+  @Test
+  void lightClosesIdleConnectionsAboveMinimumIdleNowAndKeepsTheSizes() throws Exception {
+    // Given a pool with minimum idle 2 that grew to 8 connections, 3 of them in use
+    HikariDataSource ds = pool("light", 10, 2);
+    HikariGovernable g = HikariGovernable.adopt(ds);
+    giveBack(borrow(ds, 8));
+    List<Connection> inUse = borrow(ds, 3);
+    assertThat(ds.getHikariPoolMXBean().getIdleConnections()).isEqualTo(5);
+    int sessionsBefore = H2Pools.serverSessions(ds);
+
+    // When a light cleanup runs
+    ReclaimResult r = reclaim(g, CleanupLevel.LIGHT);
+
+    // Then the 3 idle connections above minimum idle are closed at once, on both sides
+    assertThat(r.action()).isEqualTo("closed 3 idle connection(s)");
+    assertThat(ds.getHikariPoolMXBean().getIdleConnections()).isEqualTo(2);
+    assertThat(ds.getHikariPoolMXBean().getTotalConnections()).isEqualTo(5);
+    await().atMost(Duration.ofSeconds(5)).until(() -> H2Pools.serverSessions(ds) == sessionsBefore - 3);
+    // and the sizes and the connections in use are untouched
+    assertThat(g.currentBudget()).isEqualTo(10);
+    assertThat(ds.getMinimumIdle()).isEqualTo(2);
+    for (Connection c : inUse) {
+      assertThat(H2Pools.ping(c)).isEqualTo(1);
+    }
+    giveBack(inUse);
+    assertThat(ds.getHikariPoolMXBean().getTotalConnections()).isEqualTo(5);
+  }
+
+  @Test
+  void lightDoesNothingOnAFixedSizePool() {
+    HikariDataSource ds = pool("fixed", 4, 4);
+    HikariGovernable g = HikariGovernable.adopt(ds);
+    await().atMost(Duration.ofSeconds(5)).until(() -> ds.getHikariPoolMXBean().getTotalConnections() == 4);
+    ReclaimResult r = reclaim(g, CleanupLevel.LIGHT);
+    assertThat(r.changed()).isFalse();
+    assertThat(r.action()).startsWith("nothing to give back at light: active=0 idle=4");
+    assertThat(ds.getHikariPoolMXBean().getTotalConnections()).isEqualTo(4);
+  }
+
+  @Test
+  void standardHalvesMaximumAndMinimumIdleAndClosesIdleConnectionsNow() throws Exception {
+    // Given a fixed-size pool of 10 (HikariCP's housekeeper never retires these: minIdle == max)
+    HikariDataSource ds = pool("standard", 10, 10);
+    HikariGovernable g = HikariGovernable.adopt(ds);
+    await().atMost(Duration.ofSeconds(5)).until(() -> ds.getHikariPoolMXBean().getTotalConnections() == 10);
+
+    // When a standard cleanup runs
+    ReclaimResult r = reclaim(g, CleanupLevel.STANDARD);
+
+    // Then max and min idle are halved and the pool holds 5 connections right away
+    assertThat(r.action()).isEqualTo("maximumPoolSize 10 -> 5, minimumIdle 10 -> 5, closed 5 idle connection(s)");
+    assertThat(ds.getMaximumPoolSize()).isEqualTo(5);
+    assertThat(ds.getMinimumIdle()).isEqualTo(5);
+    assertThat(ds.getHikariPoolMXBean().getTotalConnections()).isEqualTo(5);
+    await().atMost(Duration.ofSeconds(5)).until(() -> H2Pools.serverSessions(ds) == 5);
+    assertThat(g.currentBudget()).isEqualTo(5);
+  }
+
+  @Test
+  void inUseConnectionsAreSoftEvictedAndRetireWhenReturned() throws Exception {
+    // Given 6 of 8 connections in use
+    HikariDataSource ds = pool("soft", 8, 8);
+    HikariGovernable g = HikariGovernable.adopt(ds);
+    await().atMost(Duration.ofSeconds(5)).until(() -> ds.getHikariPoolMXBean().getTotalConnections() == 8);
+    List<Connection> inUse = borrow(ds, 6);
+
+    // When an emergency cleanup runs (floor 1)
+    ReclaimResult r = reclaim(g, CleanupLevel.EMERGENCY);
+
+    // Then idle ones close now, in-use ones are marked and keep working
+    assertThat(r.action()).isEqualTo(
+        "maximumPoolSize 8 -> 1, minimumIdle 8 -> 1, closed 2 idle connection(s), "
+            + "soft-evicted 6 connection(s) (6 in use retire when returned)");
+    assertThat(ds.getHikariPoolMXBean().getTotalConnections()).isEqualTo(6);
+    for (Connection c : inUse) {
+      assertThat(H2Pools.ping(c)).isEqualTo(1);
+    }
+    // a second cleanup at the same size does not evict again
+    assertThat(reclaim(g, CleanupLevel.EMERGENCY).action())
+        .isEqualTo("waiting for 5 in-use connection(s) to be returned and retired");
+
+    // When they are returned, they are closed; the pool ends at its floor
+    giveBack(inUse);
+    await().atMost(Duration.ofSeconds(5)).until(() -> ds.getHikariPoolMXBean().getTotalConnections() <= 1);
+    await().atMost(Duration.ofSeconds(5)).until(() -> H2Pools.serverSessions(ds) <= 1);
+    try (Connection c = ds.getConnection()) {
+      assertThat(H2Pools.ping(c)).isEqualTo(1);
+    }
+    assertThat(ds.getHikariPoolMXBean().getTotalConnections()).isEqualTo(1);
+  }
+
+  @Test
+  void threadsWaitingWhileInUseConnectionsRetireStillGetAConnectionWithMinimumIdleZero() throws Exception {
+    // Given a pool with minimum idle 0 and every connection in use
+    HikariDataSource ds = H2Pools.started("waiters", 3, 0);
+    pools.add(ds);
+    ds.setConnectionTimeout(3_000);
+    HikariGovernable g = HikariGovernable.adopt(ds);
+    List<Connection> inUse = borrow(ds, 3);
+
+    // When an emergency cleanup soft-evicts them, and two threads start waiting for a connection
+    reclaim(g, CleanupLevel.EMERGENCY);
+    java.util.concurrent.ExecutorService waiters = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      List<java.util.concurrent.Future<Integer>> results = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        results.add(waiters.submit(() -> {
+          try (Connection c = ds.getConnection()) {
+            return H2Pools.ping(c);
+          }
+        }));
+      }
+      await().atMost(Duration.ofSeconds(2)).until(() -> ds.getHikariPoolMXBean().getThreadsAwaitingConnection() == 2);
+
+      // and the connections in use are returned (and retired), the pool drains to zero
+      giveBack(inUse);
+
+      // Then the waiting threads still get a connection (HikariCP asks for one only when a
+      // thread starts waiting; with minimum idle 0 nobody would open one again)
+      for (java.util.concurrent.Future<Integer> r : results) {
+        assertThat(r.get(5, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(1);
+      }
+      assertThat(ds.getHikariPoolMXBean().getTotalConnections()).isEqualTo(1);
+    } finally {
+      waiters.shutdownNow();
+    }
+    // and restoring brings minimum idle back to the configured 0
+    while (!g.restore(new RestoreRequest(50)).atConfigured()) {
+      // steps
+    }
+    assertThat(ds.getMinimumIdle()).isZero();
+    assertThat(ds.getMaximumPoolSize()).isEqualTo(3);
+  }
+
+  @Test
+  void restoreGrowsBackInStepsToTheConfiguredSizes() throws Exception {
+    HikariDataSource ds = pool("restore", 10, 4);
+    HikariGovernable g = HikariGovernable.adopt(ds);
+    reclaim(g, CleanupLevel.EMERGENCY);
+    assertThat(ds.getMaximumPoolSize()).isEqualTo(1);
+    assertThat(ds.getMinimumIdle()).isEqualTo(1);
+
+    List<String> steps = new ArrayList<>();
+    RestoreResult r;
+    do {
+      r = g.restore(new RestoreRequest(30));
+      steps.add(r.action());
+      assertThat(ds.getMinimumIdle()).isLessThanOrEqualTo(ds.getMaximumPoolSize());
+    } while (!r.atConfigured());
+    assertThat(steps).containsExactly(
+        "maximumPoolSize 1 -> 4, minimumIdle 1 -> 2",
+        "maximumPoolSize 4 -> 7, minimumIdle 2 -> 3",
+        "maximumPoolSize 7 -> 10, minimumIdle 3 -> 4");
+    assertThat(g.restore(new RestoreRequest(30))).isEqualTo(RestoreResult.complete());
+    // the restored pool opens connections up to the configured maximum again
+    List<Connection> held = borrow(ds, 10);
+    assertThat(ds.getHikariPoolMXBean().getTotalConnections()).isEqualTo(10);
+    giveBack(held);
+  }
+
+  @Test
+  void adoptedBeforeThePoolStartsTheSizesApplyWhenItStarts() throws Exception {
+    // Given a data source whose pool HikariCP starts lazily, on the first getConnection()
+    HikariDataSource ds = new HikariDataSource();
+    pools.add(ds);
+    ds.setJdbcUrl("jdbc:h2:mem:lazy-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
+    ds.setPoolName("lazy");
+    assertThat(ds.getHikariPoolMXBean()).isNull();
+    HikariGovernable g = HikariGovernable.adopt(ds);
+
+    // Then HikariCP's defaults are what it remembers (max 10, min idle = max), and it reports no pool
+    assertThat(g.configuredBudget()).isEqualTo(10);
+    assertThat(g.footprintBytes()).isZero();
+    assertThat(g.state()).isEqualTo("not started; maximumPoolSize=10/10 minimumIdle=10/10 floor=1");
+
+    // When an emergency cleanup runs before the start
+    ReclaimResult r = reclaim(g, CleanupLevel.EMERGENCY);
+    assertThat(r.action()).isEqualTo("maximumPoolSize 10 -> 1, minimumIdle 10 -> 1 (pool not started; applies when it starts)");
+
+    // Then the pool starts at the floor
+    try (Connection c = ds.getConnection()) {
+      assertThat(H2Pools.ping(c)).isEqualTo(1);
+    }
+    assertThat(ds.getHikariPoolMXBean().getTotalConnections()).isEqualTo(1);
+    assertThat(g.footprintBytes()).isEqualTo(HikariGovernable.DEFAULT_PER_CONNECTION_BYTES);
+
+    // and restores to what was configured
+    while (!g.restore(new RestoreRequest(50)).atConfigured()) {
+      // steps
+    }
+    assertThat(ds.getMaximumPoolSize()).isEqualTo(10);
+    assertThat(ds.getMinimumIdle()).isEqualTo(10);
+  }
+}
