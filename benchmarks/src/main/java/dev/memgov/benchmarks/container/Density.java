@@ -1,0 +1,55 @@
+package dev.memgov.benchmarks.container;
+
+import dev.memgov.core.testkit.MemoryCgroup;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * K tenants as separate JVMs in one shared cgroup whose limit is well below what they would each
+ * like to use; governed and ungoverned. Reports kills, how many tenants were still serving at the
+ * end, and each tenant's cache and hit rate.
+ */
+final class Density {
+  private Density() {}
+
+  static void run(Map<String, String> opt, List<String> demoArgs) throws Exception {
+    int seconds = Integer.parseInt(opt.get("seconds"));
+    int runs = Integer.parseInt(opt.get("runs"));
+    long limit = ContainerScenario.size(opt.get("limit"));
+    System.out.println("| tenants | mode | run | OOM kills | tenants alive at end | peak MiB | per tenant: cache/budget, hit rate, req/s |");
+    System.out.println("|---|---|---|---|---|---|---|");
+    for (String k : opt.get("tenants").split(",")) {
+      int tenants = Integer.parseInt(k.trim());
+      for (int r = 0; r < runs; r++) {
+        for (String mode : List.of("ungoverned", "governed")) {
+          String name = "memgov-scn-" + ProcessHandle.current().pid() + "-d" + tenants + mode.charAt(0) + r;
+          try (MemoryCgroup cg = MemoryCgroup.create(name, limit)) {
+            List<ContainerScenario.Tenant> ts = new ArrayList<>();
+            for (int i = 0; i < tenants; i++) {
+              ts.add(new ContainerScenario.Tenant(name + "-" + i,
+                  cg.start(ContainerScenario.demoCommand(opt, demoArgs, mode.equals("governed"), seconds + "s"))));
+            }
+            int alive = 0;
+            StringBuilder per = new StringBuilder();
+            for (ContainerScenario.Tenant t : ts) {
+              int exit = t.waitFor(seconds + 90L);
+              if (exit == 0) {
+                alive++;
+              }
+              per.append(String.format(Locale.ROOT, "%s/%s %s %d; ", t.cacheBytes, t.cacheBudget,
+                  Double.isNaN(t.hitRate) ? "?" : String.format(Locale.ROOT, "%.0f%%", t.hitRate * 100),
+                  t.requestsPerSecond));
+              if (exit != 0) {
+                per.append("(exit ").append(exit).append(") ");
+              }
+            }
+            System.out.printf(Locale.ROOT, "| %d | %s | %d | %d | %d/%d | %s | %s |%n", tenants, mode, r + 1, cg.oomKills(),
+                alive, tenants, ContainerScenario.mb(cg.peakBytes()), per);
+          }
+        }
+      }
+    }
+  }
+}
