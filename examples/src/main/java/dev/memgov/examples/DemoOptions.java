@@ -37,6 +37,7 @@ final class DemoOptions {
   final Duration spikePeriod;
   final Duration spikeHold;
   final Duration duration;
+  final Duration loadFor;
   final long l1Budget;
   final Duration statusInterval;
   final String token;
@@ -59,6 +60,7 @@ final class DemoOptions {
     spikePeriod = p.spikePeriod;
     spikeHold = p.spikeHold;
     duration = p.duration;
+    loadFor = p.loadFor;
     l1Budget = p.l1Budget;
     statusInterval = p.statusInterval;
     token = p.token;
@@ -106,6 +108,8 @@ final class DemoOptions {
         "  --spike-period D      time between spikes, at least 100ms (default 30s)",
         "  --spike-hold D        how long a spike is held, shorter than the period (default 3s)",
         "  --duration D          stop by itself after D (default: run until Ctrl-C / SIGTERM)",
+        "  --load-for D          stop the requests and spikes after D and stay up idle, to watch",
+        "                        what memory comes back (default: load until the end)",
         "  --l1-budget SIZE|P%   the cache's L1 budget, at least 1m, at most the max heap",
         "                        (default 50% of the max heap)",
         "  --status-interval D   status line interval, 100ms-1h (default 1s on a terminal, 5s",
@@ -154,6 +158,7 @@ final class DemoOptions {
     Duration spikePeriod = Duration.ofSeconds(30);
     Duration spikeHold = Duration.ofSeconds(3);
     Duration duration;
+    Duration loadFor;
     long l1Budget;
     Duration statusInterval;
     String token;
@@ -268,6 +273,9 @@ final class DemoOptions {
           break;
         case "--duration":
           duration = durationIn(flag, v, Duration.ofMillis(100), Duration.ofDays(365));
+          break;
+        case "--load-for":
+          loadFor = durationIn(flag, v, Duration.ofMillis(100), Duration.ofDays(365));
           break;
         case "--l1-budget":
           l1Budget = sizeOrPercent(flag, v, MIB, "1m");
@@ -400,5 +408,5 @@ final class DemoOptions {
   private static final Set<String> FLAGS_WITH_VALUE = Set.of(
       "--port", "--token", "--redis", "--jdbc-url", "--pool-size", "--rate", "--threads", "--keys",
       "--value-size", "--skew", "--write-percent", "--spike", "--spike-period", "--spike-hold",
-      "--duration", "--l1-budget", "--status-interval");
+      "--duration", "--load-for", "--l1-budget", "--status-interval");
 }

@@ -262,6 +262,13 @@ public final class TenantApp implements AutoCloseable {
     spikes.start();
     ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(Workload.threads("demo-status"));
     closeables.push(ticker::shutdownNow);
+    if (options.loadFor != null) {
+      ticker.schedule(() -> {
+        workload.pause();
+        spikes.close();
+        status.event("memgov demo: load stopped after " + options.loadFor.toSeconds() + " s; idle from now on");
+      }, options.loadFor.toMillis(), TimeUnit.MILLISECONDS);
+    }
     Duration every = options.statusInterval != null ? options.statusInterval
         : status.terminal() ? Duration.ofSeconds(1) : Duration.ofSeconds(5);
     lastStatusNanos = System.nanoTime();

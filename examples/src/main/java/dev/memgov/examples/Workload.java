@@ -62,6 +62,8 @@ final class Workload implements AutoCloseable {
     return workers;
   }
 
+  private volatile boolean paused;
+
   void start() {
     pacer.scheduleAtFixedRate(this::pace, 0, PACE_MILLIS, TimeUnit.MILLISECONDS);
   }
@@ -75,8 +77,13 @@ final class Workload implements AutoCloseable {
     return lastError;
   }
 
+  /** Stops sending requests; the workers go idle and the app stays up. */
+  void pause() {
+    paused = true;
+  }
+
   private void pace() {
-    if (workers.isShutdown()) {
+    if (paused || workers.isShutdown()) {
       return;
     }
     int n;

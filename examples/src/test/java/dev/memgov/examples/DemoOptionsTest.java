@@ -29,6 +29,7 @@ class DemoOptionsTest {
     assertThat(o.jdbcUrl).startsWith("jdbc:h2:mem:");
     assertThat(o.redisUri).isNull();
     assertThat(o.duration).isNull();
+    assertThat(o.loadFor).isNull();
     assertThat(o.help).isFalse();
   }
 
@@ -45,7 +46,7 @@ class DemoOptionsTest {
         "jdbc:h2:mem:x", "--pool-size=3", "--rate", "0", "--threads", "2", "--keys", "50", "--value-size",
         "0.5k-2k", "--skew", "1.2", "--write-percent", "0", "--spike", "25%", "--spike-period", "2s",
         "--spike-hold", "500ms", "--duration", "1m", "--l1-budget", "64m", "--status-interval", "250ms",
-        "--token", "0123456789abcdef");
+        "--token", "0123456789abcdef", "--load-for", "20s");
     assertThat(o.port).isZero();
     assertThat(o.governor).isFalse();
     assertThat(o.redisUri).isEqualTo("redis://127.0.0.1:6380");
@@ -62,6 +63,7 @@ class DemoOptionsTest {
     assertThat(o.spikePeriod).isEqualTo(Duration.ofSeconds(2));
     assertThat(o.spikeHold).isEqualTo(Duration.ofMillis(500));
     assertThat(o.duration).isEqualTo(Duration.ofMinutes(1));
+    assertThat(o.loadFor).isEqualTo(Duration.ofSeconds(20));
     assertThat(o.l1Budget).isEqualTo(64L << 20);
     assertThat(o.statusInterval).isEqualTo(Duration.ofMillis(250));
     assertThat(o.token).isEqualTo("0123456789abcdef");
@@ -85,7 +87,7 @@ class DemoOptionsTest {
     String usage = DemoOptions.usage();
     for (String flag : new String[] {"--port", "--no-governor", "--token", "--redis", "--jdbc-url", "--pool-size",
         "--rate", "--threads", "--keys", "--value-size", "--skew", "--write-percent", "--spike", "--spike-period",
-        "--spike-hold", "--duration", "--l1-budget", "--status-interval", "--help", "MEMGOV_REDIS_URI"}) {
+        "--spike-hold", "--duration", "--load-for", "--l1-budget", "--status-interval", "--help", "MEMGOV_REDIS_URI"}) {
       assertThat(usage).contains(flag);
     }
   }
@@ -107,6 +109,7 @@ class DemoOptionsTest {
     "--l1-budget 10k|--l1-budget must be at least 1m, but was '10k'",
     "--l1-budget 2g|--l1-budget must be at most the max heap (1.00 GiB), but was '2g'; raise -Xmx or give a share such as 50%",
     "--duration soon|--duration must be a duration such as 500ms, 5s, 2m, 1h or PT5S, but was 'soon'",
+    "--load-for never|--load-for must be a duration such as 500ms, 5s, 2m, 1h or PT5S, but was 'never'",
     "--spike-hold 40s|--spike-hold must be shorter than --spike-period (30s), but was 40s",
     "--jdbc-url h2:mem:x|--jdbc-url must start with jdbc:, but was 'h2:mem:x'",
     "--redis http://x|--redis must be a redis:// or rediss:// URI (e.g. redis://127.0.0.1:6379), but was 'http://x'",

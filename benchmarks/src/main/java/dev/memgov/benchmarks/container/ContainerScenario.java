@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
  * java -cp benchmarks/target/benchmarks.jar dev.memgov.benchmarks.container.ContainerScenario \
  *     density --limit 1024m --heap 512m --tenants 2,3,4,6 --seconds 90
  * java -cp benchmarks/target/benchmarks.jar dev.memgov.benchmarks.container.ContainerScenario \
- *     idle --limit 1024m --heap 512m --load 40s --seconds 100
+ *     idle --limit 1024m --heap 512m --load 40s --seconds 100 --jvm -XX:+UseG1GC
  * </pre>
  *
  * <p>Needs root and a writable memory cgroup (v1 or v2); creates {@code memgov-scn-*} cgroups and
@@ -53,6 +53,7 @@ public final class ContainerScenario {
     opt.put("tenants", "2,3,4");
     opt.put("load", "40s");
     opt.put("out", "");
+    opt.put("jvm", "");
     List<String> demoArgs = new ArrayList<>(List.of("--rate", "0", "--keys", "200000", "--value-size", "4k-16k",
         "--spike", "15%", "--spike-period", "10s", "--spike-hold", "2s"));
     for (int i = 1; i < args.length; i++) {
@@ -94,7 +95,7 @@ public final class ContainerScenario {
 
   static void usage(String why) {
     System.err.println("usage: ContainerScenario survival|density|idle [--jar J] [--limit 384m] [--heap 512m] [--runs 3]"
-        + " [--seconds 90] [--tenants 2,3,4] [--load 40s] [--out DIR] [-- demo flags...]\n" + why);
+        + " [--seconds 90] [--tenants 2,3,4] [--load 40s] [--jvm '-XX:+UseG1GC'] [--out DIR] [-- demo flags...]\n" + why);
     System.exit(2);
   }
 
@@ -161,8 +162,13 @@ public final class ContainerScenario {
   static List<String> demoCommand(Map<String, String> opt, List<String> demoArgs, boolean governed, String duration) {
     List<String> cmd = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx" + opt.get("heap"), "-jar", opt.get("jar"), "--port", "0", "--duration", duration,
-        "--status-interval", "2s"));
+        "-Xmx" + opt.get("heap")));
+    for (String flag : opt.get("jvm").split(" ")) {
+      if (!flag.isBlank()) {
+        cmd.add(flag);
+      }
+    }
+    cmd.addAll(List.of("-jar", opt.get("jar"), "--port", "0", "--duration", duration, "--status-interval", "2s"));
     cmd.addAll(demoArgs);
     if (!governed) {
       cmd.add("--no-governor");
