@@ -59,6 +59,15 @@ public interface Governable {
   RestoreResult restore(RestoreRequest request);
 
   /**
+   * Whether a restore step has anything to do. By default: the current budget is below the
+   * configured one. A governable that changed something outside its budget under pressure (the
+   * JVM's heap free ratios) says so here, so the governor calls {@link #restore} when calm.
+   */
+  default boolean restorePending() {
+    return currentBudget() < configuredBudget();
+  }
+
+  /**
    * Told on every pressure level change (from the governor's thread), e.g. so a cache can stop
    * admission at {@code EMERGENCY} and resume below {@code CRITICAL}. The default does nothing.
    */

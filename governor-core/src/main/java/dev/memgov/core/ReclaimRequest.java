@@ -12,8 +12,8 @@ import java.util.Objects;
  *     cleanup is not sized (a manual call at a level, or LIGHT); a governable never goes beyond
  *     what its level allows to meet it
  * @param trigger what started the cleanup
- * @param governing the signal that governs the pressure ({@link Signal#NONE} when unknown or for
- *     a manual call). Under {@code RSS} or {@code CONTAINER} pressure, bytes freed on the heap only
+ * @param governing the signal that governs the pressure when the cleanup starts, for automatic and
+ *     manual cleanups alike ({@link Signal#NONE} when no figure is known). Under {@code RSS} or {@code CONTAINER} pressure, bytes freed on the heap only
  *     leave the process when the JVM returns committed heap, which the JVM governable does then
  *     from {@code standard} up.
  */

@@ -188,11 +188,6 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
       running = false;
       ex = executor;
       executor = null;
-      for (Governable g : governables) {
-        if (g instanceof JvmGovernable) {
-          ((JvmGovernable) g).revertIdleUncommit();
-        }
-      }
       try {
         sensor.close();
       } catch (RuntimeException e) {
@@ -219,6 +214,15 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
           Thread.currentThread().interrupt();
         }
       }
+    }
+    // after the governor thread has stopped (a tick already queued can no longer change a flag
+    // again); release() also makes any later reclaim on this JVM governable leave the flags alone
+    for (Governable g : governables) {
+      if (g instanceof JvmGovernable) {
+        ((JvmGovernable) g).release();
+      }
+    }
+    if (ex != null) {
       LOG.info("memgov '{}': closed", name);
     }
   }
@@ -366,6 +370,9 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
         return false;
       }
       governables.remove(g);
+    }
+    if (g instanceof JvmGovernable) {
+      ((JvmGovernable) g).release();
     }
     LOG.info("memgov '{}': unregistered governable '{}'", name, governableName);
     if (events.wants(GovernorEvent.GovernableRemoved.class)) {
@@ -547,7 +554,7 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
     }
     CleanupReport report = new CleanupReport(++cleanupSeq, trigger, level, before, gap, startedMillis,
         clock.nanoTime() - now, outcomes, errors);
-    steering.ran(level, now, gcCount, automatic);
+    steering.ran(level, before, now, gcCount, automatic);
     List<CleanupReport> recent = new ArrayList<>(recentCleanups);
     recent.add(report);
     if (recent.size() > RECENT_CLEANUPS) {
@@ -587,14 +594,11 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
     RestoreRequest request = new RestoreRequest(policy.restoreStepPercent());
     List<String> done = null;
     for (Governable g : governables) {
-      long current = Ladder.budget(g);
-      long configured;
       try {
-        configured = g.configuredBudget();
+        if (!g.restorePending()) {
+          continue;
+        }
       } catch (RuntimeException e) {
-        continue;
-      }
-      if (current < 0 || current >= configured) {
         continue;
       }
       String what;

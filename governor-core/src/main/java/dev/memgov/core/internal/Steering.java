@@ -18,7 +18,10 @@ import dev.memgov.core.PressureLevel;
  *       current level's threshold, the next cleanup escalates one step (standard → aggressive →
  *       emergency). At WARNING it escalates to standard at most, sized to the gap back to warning −
  *       hysteresis: a warning trims, it never wipes caches. Without that step a figure could sit
- *       just under CRITICAL with no headroom left for an allocation spike.
+ *       just under CRITICAL with no headroom left for an allocation spike. The trim repeats only
+ *       while it moves the figure (by at least one point); otherwise light runs instead.
+ *   <li>When the level rises past the one the last cleanup answered (WARNING → CRITICAL after a
+ *       WARNING trim), the next cleanup runs at once, without waiting for the settle window.
  *   <li>No cleanup level runs twice within its cooldown (manual calls with force excepted).
  *   <li>Once the figure has stayed below WARNING − hysteresis for the calm window, a restore step
  *       is due; further steps follow one settle window apart while it stays calm.
@@ -26,10 +29,14 @@ import dev.memgov.core.PressureLevel;
  */
 final class Steering {
   private static final long NEVER = Long.MIN_VALUE;
+  /** How far (as a fraction) a WARNING trim must have moved the figure to be worth repeating. */
+  static final double MIN_PROGRESS = 0.01;
 
   private final GovernorPolicy policy;
   private final long[] lastRunNanos = new long[CleanupLevel.values().length];
   private CleanupLevel episodeLevel;
+  private PressureLevel episodePressure;
+  private double episodeRatio = Double.NaN;
   private long episodeAtNanos;
   private long episodeGcCount;
   private long calmSinceNanos = NEVER;
@@ -50,13 +57,20 @@ final class Steering {
     CleanupLevel want;
     if (episodeLevel == null || base.compareTo(episodeLevel) > 0) {
       want = base;
+    } else if (p.level().isAbove(episodePressure)) {
+      // the level rose past the one the last cleanup answered: act now, not after the settle window
+      want = episodeLevel;
     } else if (!settled(s, now)) {
       return null;
     } else if (!(p.governingRatio() >= policy.threshold(p.level()))) {
       return null; // under its threshold, inside the hysteresis band: let it fall
     } else if (p.level() == PressureLevel.WARNING) {
-      // light did not bring it under: a standard cleanup sized to the gap, never further at WARNING
-      want = CleanupLevel.STANDARD;
+      // light did not bring it under: a standard cleanup sized to the gap, never further at
+      // WARNING; repeated only while it helps (what holds the figure may not be ours to give back,
+      // e.g. another process in the container), else back to light
+      boolean helped = episodeLevel != CleanupLevel.STANDARD
+          || p.governingRatio() < episodeRatio - MIN_PROGRESS;
+      want = helped ? CleanupLevel.STANDARD : CleanupLevel.LIGHT;
     } else {
       CleanupLevel next = episodeLevel.next();
       want = next.compareTo(base) > 0 ? next : base;
@@ -64,11 +78,13 @@ final class Steering {
     return cooldownLeftNanos(want, now) > 0 ? null : want;
   }
 
-  /** Records a cleanup run; an automatic one (re)starts the settle window. */
-  void ran(CleanupLevel level, long now, long gcCount, boolean automatic) {
+  /** Records a cleanup run at {@code pressure}; an automatic one (re)starts the settle window. */
+  void ran(CleanupLevel level, Pressure pressure, long now, long gcCount, boolean automatic) {
     lastRunNanos[level.ordinal()] = now;
     if (automatic) {
       episodeLevel = level;
+      episodePressure = pressure.level();
+      episodeRatio = pressure.governingRatio();
       episodeAtNanos = now;
       episodeGcCount = gcCount;
     }

@@ -29,7 +29,9 @@ import javax.management.ObjectName;
  * RSS before and after. Serial shrinks the heap only gradually over consecutive full GCs, so under
  * it this runs up to four in a row while the committed heap still falls. Under RSS or container
  * pressure it first lowers the manageable {@code MaxHeapFreeRatio} to 30 % (the JVM keeps up to
- * 70 % of the heap free after a full GC by default), and puts it back at the first restore step. (Parallel returns committed
+ * 70 % of the heap free after a full GC by default) unless the ratios were set on the command line
+ * or no GC may run, and puts them back at the first restore step when calm, or on {@link
+ * #release()}. (Parallel returns committed
  * heap only through its own adaptive sizing, which a GC request does not speed up.) Under ZGC or Shenandoah it also lowers the manageable {@code
  * SoftMaxHeapSize} (its budget, in bytes) and restores it in steps when calm. Each action that
  * cannot run here is skipped with the reason in the report.
@@ -69,6 +71,7 @@ public final class JvmGovernable implements Governable {
   private String periodicSet;
   private String minFreeBefore;
   private String maxFreeBefore;
+  private boolean released;
 
   /** A JVM governable for this JVM, acting as {@code policy} allows. */
   public JvmGovernable(GovernorPolicy policy) {
@@ -161,7 +164,8 @@ public final class JvmGovernable implements Governable {
   public synchronized RestoreResult restore(RestoreRequest request) {
     if (maxFreeBefore != null) {
       String loosened = revertHeapFreeRatio();
-      return RestoreResult.step(loosened, !softMaxAdjustable || currentBudget >= configuredBudget);
+      return RestoreResult.step(loosened,
+          maxFreeBefore == null && (!softMaxAdjustable || currentBudget >= configuredBudget));
     }
     long current = currentBudget;
     if (!softMaxAdjustable || current >= configuredBudget) {
@@ -178,6 +182,9 @@ public final class JvmGovernable implements Governable {
   }
 
   private String lowerSoftMax() {
+    if (released) {
+      return SOFT_MAX + " left alone: the governor is closed";
+    }
     long used = memory.getHeapMemoryUsage().getUsed();
     long target = Math.max(used + used / 4, configuredBudget / 4);
     long current = currentBudget;
@@ -201,6 +208,7 @@ public final class JvmGovernable implements Governable {
       return "gc skipped: the JVM runs with -XX:+DisableExplicitGC";
     }
     java.lang.management.MemoryUsage before = memory.getHeapMemoryUsage();
+    // (MaxHeapFreeRatio, if tightened above, applies to the GCs below)
     long t0 = System.nanoTime();
     System.gc();
     int rounds = 1;
@@ -209,7 +217,7 @@ public final class JvmGovernable implements Governable {
       // (0 %, 10 %, 40 %, then all of the excess), so one System.gc() returns nothing to the OS.
       // Repeat, up to four in all, while the committed heap still falls.
       long committed = memory.getHeapMemoryUsage().getCommitted();
-      long maxFree = longOption("MaxHeapFreeRatio");
+      long maxFree = longOption(MAX_FREE);
       while (rounds < MAX_GC_ROUNDS && !atDesiredSize(memory.getHeapMemoryUsage(), maxFree)) {
         System.gc();
         rounds++;
@@ -233,44 +241,112 @@ public final class JvmGovernable implements Governable {
    * back by the first restore step, or on close.
    */
   private String tightenHeapFreeRatio() {
+    if (released) {
+      return "heap free ratio left alone: the governor is closed";
+    }
     if (maxFreeBefore != null) {
       return MAX_FREE + " kept at " + TIGHT_MAX_FREE + " % while under pressure";
     }
-    if (!writeable(MAX_FREE) || !writeable(MIN_FREE)) {
+    if (!policy.systemGcEnabled() || flag("DisableExplicitGC")) {
+      return "heap free ratio left alone: no GC follows to apply it";
+    }
+    VMOption max = option(MAX_FREE);
+    VMOption min = option(MIN_FREE);
+    if (max == null || min == null || !max.isWriteable() || !min.isWriteable()) {
       return "heap free ratio left alone: " + MAX_FREE + " is not manageable in this JVM";
     }
-    long max = longOption(MAX_FREE);
-    long min = longOption(MIN_FREE);
-    if (max <= TIGHT_MAX_FREE) {
-      return MAX_FREE + " already " + max + " %";
+    if (!chosenByJvm(max) || !chosenByJvm(min)) {
+      return "heap free ratio left alone: set on the command line (" + MIN_FREE + " " + min.getValue() + ", "
+          + MAX_FREE + " " + max.getValue() + ")";
     }
+    long maxNow = Long.parseLong(max.getValue());
+    long minNow = Long.parseLong(min.getValue());
+    if (maxNow <= TIGHT_MAX_FREE) {
+      return MAX_FREE + " already " + maxNow + " %";
+    }
+    // lower the minimum first: HotSpot rejects MinHeapFreeRatio > MaxHeapFreeRatio at every step
     try {
-      if (min > TIGHT_MIN_FREE) {
+      if (minNow > TIGHT_MIN_FREE) {
         hotspot.setVMOption(MIN_FREE, Integer.toString(TIGHT_MIN_FREE));
       }
+      minFreeBefore = Long.toString(minNow);
       hotspot.setVMOption(MAX_FREE, Integer.toString(TIGHT_MAX_FREE));
-      minFreeBefore = Long.toString(min);
-      maxFreeBefore = Long.toString(max);
-      return MAX_FREE + " " + max + " -> " + TIGHT_MAX_FREE + " %, " + MIN_FREE + " " + min + " -> "
-          + Math.min(min, TIGHT_MIN_FREE) + " %";
+      maxFreeBefore = Long.toString(maxNow);
+      return MAX_FREE + " " + maxNow + " -> " + TIGHT_MAX_FREE + " %, " + MIN_FREE + " " + minNow + " -> "
+          + Math.min(minNow, TIGHT_MIN_FREE) + " %";
     } catch (RuntimeException e) {
+      if (minFreeBefore != null && maxFreeBefore == null) { // undo the half that took
+        try {
+          hotspot.setVMOption(MIN_FREE, minFreeBefore);
+        } catch (RuntimeException ignored) {
+          // left at the lower value; reported below
+        }
+        minFreeBefore = null;
+      }
       return "heap free ratio left alone: " + e.getMessage();
     }
   }
 
-  /** Puts back the heap free ratios {@link #tightenHeapFreeRatio()} replaced (maximum first, so min ≤ max holds). */
+  /**
+   * Puts back the heap free ratios {@link #tightenHeapFreeRatio()} replaced (maximum first, so
+   * min ≤ max holds at every step), each only if it still holds the value memgov set. When it
+   * fails the values are kept, so the next restore step tries again.
+   */
   private String revertHeapFreeRatio() {
-    String max = maxFreeBefore;
-    String min = minFreeBefore;
-    maxFreeBefore = null;
-    minFreeBefore = null;
     try {
-      hotspot.setVMOption(MAX_FREE, max);
-      hotspot.setVMOption(MIN_FREE, min);
-      return MAX_FREE + " back to " + max + " %, " + MIN_FREE + " back to " + min + " %";
+      if (Integer.toString(TIGHT_MAX_FREE).equals(hotspot.getVMOption(MAX_FREE).getValue())) {
+        hotspot.setVMOption(MAX_FREE, maxFreeBefore);
+      }
+      if (Integer.toString(TIGHT_MIN_FREE).equals(hotspot.getVMOption(MIN_FREE).getValue())) {
+        hotspot.setVMOption(MIN_FREE, minFreeBefore);
+      }
+      String done = MAX_FREE + " back to " + maxFreeBefore + " %, " + MIN_FREE + " back to " + minFreeBefore + " %";
+      maxFreeBefore = null;
+      minFreeBefore = null;
+      return done;
     } catch (RuntimeException e) {
-      return "heap free ratios could not be put back: " + e.getMessage();
+      return "heap free ratios could not be put back yet: " + e.getMessage();
     }
+  }
+
+  /** {@code true} when the JVM chose the flag's value, not the command line or a tool. */
+  private static boolean chosenByJvm(VMOption o) {
+    return o.getOrigin() == VMOption.Origin.DEFAULT || o.getOrigin() == VMOption.Origin.ERGONOMIC;
+  }
+
+  private VMOption option(String name) {
+    try {
+      return hotspot.getVMOption(name);
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** Whether a restore step has something to put back: a lowered budget or lowered heap free ratios. */
+  @Override
+  public synchronized boolean restorePending() {
+    return maxFreeBefore != null || currentBudget < configuredBudget;
+  }
+
+  /**
+   * Puts back everything this governable changed in the JVM — heap free ratios, {@code
+   * SoftMaxHeapSize}, {@code G1PeriodicGCInterval} — and makes later reclaims leave the flags
+   * alone. Called when the governor closes or the governable is unregistered. Idempotent.
+   */
+  public synchronized void release() {
+    released = true;
+    if (maxFreeBefore != null) {
+      revertHeapFreeRatio();
+    }
+    if (softMaxAdjustable && currentBudget < configuredBudget) {
+      try {
+        hotspot.setVMOption(SOFT_MAX, Long.toString(configuredBudget));
+        currentBudget = configuredBudget;
+      } catch (RuntimeException e) {
+        // leave it
+      }
+    }
+    revertIdleUncommit();
   }
 
   /** Whether the committed heap is within the JVM's own {@code MaxHeapFreeRatio} of what is used (nothing to return). */
@@ -362,12 +438,9 @@ public final class JvmGovernable implements Governable {
 
   /**
    * Puts back the {@code G1PeriodicGCInterval} that {@link #applyIdleUncommit()} replaced, unless
-   * someone changed it since, and any heap free ratios still lowered (called when the governor closes).
+   * someone changed it since. {@link #release()} does this and more.
    */
   public synchronized void revertIdleUncommit() {
-    if (maxFreeBefore != null) {
-      revertHeapFreeRatio();
-    }
     if (periodicBefore == null) {
       return;
     }

@@ -82,7 +82,7 @@ class LadderPolicyTest {
   }
 
   @Test
-  void warningRunsLightThenASizedStandardTrimButNeverFurther() {
+  void warningRunsLightThenASizedStandardTrimRepeatedWhileItHelpsButNeverFurther() {
     TestGovernable cache = new TestGovernable("cache", RebuildCost.MODERATE, 400 * MIB);
     governor(GovernorPolicy.builder(), cache);
     sensor.ratio(0.75);
@@ -91,15 +91,87 @@ class LadderPolicyTest {
     clock.advance(Duration.ofSeconds(30));
     sensor.gc();
     governor.tickNow(); // still at 75 % after the settle window and a GC: standard, sized to 65 %
+    sensor.ratio(0.72).gc(); // it helped, but not enough
     clock.advance(Duration.ofSeconds(30));
-    sensor.gc();
-    governor.tickNow(); // still there: standard again, never aggressive at WARNING
+    governor.tickNow(); // standard again, never aggressive at WARNING
 
     assertThat(cache.requests).extracting(rq -> rq.level())
         .containsExactly(CleanupLevel.LIGHT, CleanupLevel.STANDARD, CleanupLevel.STANDARD);
     assertThat(cache.requests.get(0).targetBytes()).isZero();
     long gap = ScriptedSensor.HEAP_MAX * 75 / 100 - (long) (0.65 * ScriptedSensor.HEAP_MAX);
     assertThat(cache.requests.get(1).targetBytes()).isEqualTo(gap);
+  }
+
+  @Test
+  void aWarningTrimThatDidNotMoveTheFigureIsNotRepeated() {
+    // Given something the governables cannot give back holds the figure at 75 %
+    TestGovernable cache = new TestGovernable("cache", RebuildCost.MODERATE, 400 * MIB);
+    governor(GovernorPolicy.builder(), cache);
+    sensor.ratio(0.75);
+    governor.tickNow(); // light
+    clock.advance(Duration.ofSeconds(30));
+    sensor.gc();
+    governor.tickNow(); // standard trim
+
+    // When the figure has not moved after the trim
+    clock.advance(Duration.ofSeconds(30));
+    sensor.gc();
+    governor.tickNow();
+
+    // Then the governor falls back to light instead of trimming (and GC-ing) again and again
+    assertThat(cache.requests).extracting(rq -> rq.level())
+        .containsExactly(CleanupLevel.LIGHT, CleanupLevel.STANDARD, CleanupLevel.LIGHT);
+  }
+
+  @Test
+  void aRiseFromWarningToCriticalAfterAWarningTrimIsAnsweredAtOnce() {
+    TestGovernable cache = new TestGovernable("cache", RebuildCost.MODERATE, 400 * MIB);
+    governor(GovernorPolicy.builder().cooldown(CleanupLevel.STANDARD, Duration.ofSeconds(1)), cache);
+    sensor.ratio(0.75);
+    governor.tickNow(); // light
+    clock.advance(Duration.ofSeconds(30));
+    sensor.gc();
+    governor.tickNow(); // standard trim at WARNING
+
+    sensor.ratio(0.88); // a spike: CRITICAL, inside the settle window, no GC since
+    clock.advance(Duration.ofSeconds(2));
+    governor.tickNow();
+
+    assertThat(governor.level()).isEqualTo(PressureLevel.CRITICAL);
+    assertThat(cache.requests).extracting(rq -> rq.level())
+        .containsExactly(CleanupLevel.LIGHT, CleanupLevel.STANDARD, CleanupLevel.STANDARD);
+  }
+
+  @Test
+  void aGovernableWithARestorePendingOutsideItsBudgetIsRestoredWhenCalm() {
+    // Given a governable at its configured budget that still has something to put back
+    java.util.concurrent.atomic.AtomicBoolean pending = new java.util.concurrent.atomic.AtomicBoolean(true);
+    TestGovernable flags = new TestGovernable("flags", RebuildCost.EXPENSIVE, 0) {
+      @Override
+      public boolean restorePending() {
+        return pending.get();
+      }
+
+      @Override
+      public dev.memgov.core.RestoreResult restore(dev.memgov.core.RestoreRequest request) {
+        pending.set(false);
+        return super.restore(request);
+      }
+    };
+    governor(GovernorPolicy.builder().calmWindow(Duration.ofSeconds(5)), flags);
+    sensor.ratio(0.30);
+
+    // When it has been calm for the calm window
+    governor.tickNow();
+    clock.advance(Duration.ofSeconds(6));
+    governor.tickNow();
+
+    // Then the governor asked it to restore, once
+    assertThat(flags.restores).hasValue(1);
+    assertThat(pending).isFalse();
+    clock.advance(Duration.ofSeconds(10));
+    governor.tickNow();
+    assertThat(flags.restores).hasValue(1);
   }
 
   @Test

@@ -39,8 +39,17 @@ public final class HeapReturnProbe {
     System.out.println("committedAfter=" + Runtime.getRuntime().totalMemory());
     var hs = java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
     System.out.println("maxFreeUnderPressure=" + hs.getVMOption("MaxHeapFreeRatio").getValue());
+    System.out.println("pendingUnderPressure=" + jvm.restorePending());
     System.out.println("restore=" + jvm.restore(new dev.memgov.core.RestoreRequest(25)).action());
+    System.out.println("pendingAfterRestore=" + jvm.restorePending());
     System.out.println("maxFreeAfterRestore=" + hs.getVMOption("MaxHeapFreeRatio").getValue());
     System.out.println("minFreeAfterRestore=" + hs.getVMOption("MinHeapFreeRatio").getValue());
+    // pressure again, then the governor closes: release() puts the ratios back and later reclaims leave them
+    jvm.reclaim(new ReclaimRequest(level, 0, Trigger.API, governing));
+    System.out.println("maxFreeUnderPressureAgain=" + hs.getVMOption("MaxHeapFreeRatio").getValue());
+    jvm.release();
+    System.out.println("maxFreeAfterRelease=" + hs.getVMOption("MaxHeapFreeRatio").getValue());
+    System.out.println("afterRelease=" + jvm.reclaim(new ReclaimRequest(level, 0, Trigger.API, governing)).action());
+    System.out.println("maxFreeAfterReleaseAndReclaim=" + hs.getVMOption("MaxHeapFreeRatio").getValue());
   }
 }

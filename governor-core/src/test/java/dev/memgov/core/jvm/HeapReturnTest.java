@@ -16,10 +16,11 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class HeapReturnTest {
 
-  static Map<String, String> probe(String gcFlag, String level, String signal) throws Exception {
+  static Map<String, String> probe(String gcFlag, String level, String signal, String... moreFlags) throws Exception {
+    List<String> flags = new java.util.ArrayList<>(List.of(gcFlag, "-Xmx256m", "-Xms8m"));
+    flags.addAll(List.of(moreFlags));
     MemoryCgroup.Result r = MemoryCgroup.runPlain(
-        MemoryCgroup.javaCommand(List.of(gcFlag, "-Xmx256m", "-Xms8m"), HeapReturnProbe.class, level, signal),
-        Duration.ofSeconds(60));
+        MemoryCgroup.javaCommand(flags, HeapReturnProbe.class, level, signal), Duration.ofSeconds(60));
     assertThat(r.exitCode()).as(r.stderr()).isZero();
     return r.properties();
   }
@@ -49,9 +50,15 @@ class HeapReturnTest {
     // kept over 100 MiB committed in the same probe (committedHeapIsReturnedOnceTheLiveSetIsGone)
     long after = Long.parseLong(p.get("committedAfter"));
     assertThat(after).as(p.get("action")).isLessThan(60L << 20);
+    assertThat(p.get("pendingUnderPressure")).as("the governor will call restore when calm").isEqualTo("true");
     assertThat(p.get("restore")).isEqualTo("MaxHeapFreeRatio back to 70 %, MinHeapFreeRatio back to 40 %");
+    assertThat(p.get("pendingAfterRestore")).isEqualTo("false");
     assertThat(p.get("maxFreeAfterRestore")).isEqualTo("70");
     assertThat(p.get("minFreeAfterRestore")).isEqualTo("40");
+    assertThat(p.get("maxFreeUnderPressureAgain")).isEqualTo("30");
+    assertThat(p.get("maxFreeAfterRelease")).as("close puts the ratios back").isEqualTo("70");
+    assertThat(p.get("afterRelease")).contains("heap free ratio left alone: the governor is closed");
+    assertThat(p.get("maxFreeAfterReleaseAndReclaim")).isEqualTo("70");
   }
 
   @ParameterizedTest(name = "{0}: standard under heap pressure leaves the heap alone")
@@ -60,5 +67,14 @@ class HeapReturnTest {
     Map<String, String> p = probe(gcFlag, "standard", "HEAP");
     assertThat(p.get("action")).startsWith("nothing at standard");
     assertThat(Long.parseLong(p.get("committedAfter"))).isEqualTo(Long.parseLong(p.get("committedBefore")));
+  }
+
+  @ParameterizedTest(name = "{0}: heap free ratios set on the command line are left alone")
+  @CsvSource({"-XX:+UseSerialGC", "-XX:+UseG1GC"})
+  void ratiosTheUserSetAreLeftAlone(String gcFlag) throws Exception {
+    Map<String, String> p = probe(gcFlag, "standard", "CONTAINER", "-XX:MaxHeapFreeRatio=50");
+    assertThat(p.get("action")).contains("heap free ratio left alone: set on the command line");
+    assertThat(p.get("maxFreeUnderPressure")).isEqualTo("50");
+    assertThat(p.get("pendingUnderPressure")).isEqualTo("false");
   }
 }
