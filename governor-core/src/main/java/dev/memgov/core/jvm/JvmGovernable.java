@@ -72,6 +72,8 @@ public final class JvmGovernable implements Governable {
   private String minFreeBefore;
   private String maxFreeBefore;
   private boolean released;
+  private String restoredMin;
+  private String restoredMax;
 
   /** A JVM governable for this JVM, acting as {@code policy} allows. */
   public JvmGovernable(GovernorPolicy policy) {
@@ -255,7 +257,7 @@ public final class JvmGovernable implements Governable {
     if (max == null || min == null || !max.isWriteable() || !min.isWriteable()) {
       return "heap free ratio left alone: " + MAX_FREE + " is not manageable in this JVM";
     }
-    if (!chosenByJvm(max) || !chosenByJvm(min)) {
+    if (!chosenByJvmOrUs(max, restoredMax) || !chosenByJvmOrUs(min, restoredMin)) {
       return "heap free ratio left alone: set on the command line (" + MIN_FREE + " " + min.getValue() + ", "
           + MAX_FREE + " " + max.getValue() + ")";
     }
@@ -301,6 +303,8 @@ public final class JvmGovernable implements Governable {
         hotspot.setVMOption(MIN_FREE, minFreeBefore);
       }
       String done = MAX_FREE + " back to " + maxFreeBefore + " %, " + MIN_FREE + " back to " + minFreeBefore + " %";
+      restoredMax = maxFreeBefore;
+      restoredMin = minFreeBefore;
       maxFreeBefore = null;
       minFreeBefore = null;
       return done;
@@ -309,9 +313,13 @@ public final class JvmGovernable implements Governable {
     }
   }
 
-  /** {@code true} when the JVM chose the flag's value, not the command line or a tool. */
-  private static boolean chosenByJvm(VMOption o) {
-    return o.getOrigin() == VMOption.Origin.DEFAULT || o.getOrigin() == VMOption.Origin.ERGONOMIC;
+  /**
+   * {@code true} when the JVM chose the flag's value, or memgov itself last put back {@code
+   * restored} — not the command line or another tool.
+   */
+  private static boolean chosenByJvmOrUs(VMOption o, String restored) {
+    return o.getOrigin() == VMOption.Origin.DEFAULT || o.getOrigin() == VMOption.Origin.ERGONOMIC
+        || (o.getOrigin() == VMOption.Origin.MANAGEMENT && o.getValue().equals(restored));
   }
 
   private VMOption option(String name) {
