@@ -27,16 +27,28 @@ import org.slf4j.LoggerFactory;
  *       at adoption.
  * </ul>
  *
- * <p>{@code light} runs maintenance (drops expired entries), {@code standard} lowers the maximum
- * toward the target, at most to half, {@code aggressive} at most to a quarter, {@code emergency}
- * clears it (and lowers a bounded one to a quarter); {@link #restore} grows it back in steps.
- * Holds the cache weakly: a cache the application dropped is not kept alive.
+ * <p>{@code light} runs maintenance (drops expired entries); {@code standard} lowers the maximum
+ * toward the target, at most to half of what the cache holds (or of the maximum, when that is
+ * lower); {@code aggressive} at most to a quarter of it; {@code emergency} clears the cache (and
+ * lowers a bounded one's maximum to a quarter); {@link #restore} grows it back in steps.
+ *
+ * <p>No cut goes below a minimum maximum of {@value #MIN_WEIGHT} bytes for a weighted cache and
+ * {@value #MIN_ENTRIES} entries for a size-bounded one (or the configured maximum, when that is
+ * lower), so a cut cache can still hold its hottest entries. A cache that holds less than that
+ * minimum (for example, an empty one) is left alone by {@code standard} and {@code aggressive}:
+ * its maximum stays where it is.
+ *
+ * <p>Holds the cache weakly: a cache the application dropped is not kept alive.
  *
  * <p>This class is thread-safe.
  */
 public final class CaffeineGovernable implements ClearableCache {
 
   static final long DEFAULT_BYTES_PER_ENTRY = 512;
+  /** The lowest maximum a cut sets on a weight-bounded cache, in bytes (1 KiB). */
+  static final long MIN_WEIGHT = 1024;
+  /** The lowest maximum a cut sets on a size-bounded cache, in entries. */
+  static final long MIN_ENTRIES = 16;
   private static final Logger LOG = LoggerFactory.getLogger(CaffeineGovernable.class);
 
   private final String name;
@@ -45,6 +57,7 @@ public final class CaffeineGovernable implements ClearableCache {
   private final boolean weighted;
   private final long bytesPerEntry;
   private final long configured;
+  private final long minimum;
   private volatile long current;
 
   private CaffeineGovernable(String name, Cache<?, ?> cache, long bytesPerEntry) {
@@ -56,6 +69,7 @@ public final class CaffeineGovernable implements ClearableCache {
     this.weighted = bounded && eviction.get().isWeighted();
     this.configured = bounded ? eviction.get().getMaximum() : Long.MAX_VALUE;
     this.current = configured;
+    this.minimum = Math.min(configured, weighted ? MIN_WEIGHT : MIN_ENTRIES);
     if (!bounded) {
       LOG.warn("memgov cache '{}': the adopted Caffeine cache is unbounded; it can only be cleared (at emergency), "
           + "not shrunk. Build it with maximumSize or maximumWeight to let it shrink and grow back.", name);
@@ -141,9 +155,15 @@ public final class CaffeineGovernable implements ClearableCache {
         int divisor = request.level() == dev.memgov.core.CleanupLevel.STANDARD ? 2 : 4;
         long budget = current;
         long unitsNow = weighted ? eviction(c).weightedSize().orElse(0) : c.estimatedSize();
+        if (unitsNow < minimum) {
+          // an empty (or all but empty) cache gives nothing back; cutting its maximum would only
+          // starve it once it fills again
+          return ReclaimResult.nothing("nothing held (" + unitsNow + " " + budgetUnit() + ", below the minimum of "
+              + minimum + "); budget stays at " + budget + " " + budgetUnit() + " for " + request.level().wireName());
+        }
         // a share of what the cache holds, not of its budget (halving a budget far above the
         // footprint would evict nothing)
-        long floor = Math.max(1, Math.min(budget, unitsNow) / divisor);
+        long floor = Math.max(minimum, Math.min(budget, unitsNow) / divisor);
         long wanted = 0;
         if (request.targetBytes() > 0) {
           long targetUnits = weighted ? request.targetBytes() : ceilDiv(request.targetBytes(), bytesPerEntry);
@@ -166,10 +186,12 @@ public final class CaffeineGovernable implements ClearableCache {
         String budgetPart = "";
         if (bounded) {
           long budget = current;
-          long next = Math.max(1, budget / 4);
-          eviction(c).setMaximum(next);
-          current = next;
-          budgetPart = ", budget " + budget + " -> " + next + " " + budgetUnit();
+          long next = Math.min(budget, Math.max(minimum, budget / 4));
+          if (next < budget) {
+            eviction(c).setMaximum(next);
+            current = next;
+            budgetPart = ", budget " + budget + " -> " + next + " " + budgetUnit();
+          }
         }
         return ReclaimResult.done("cleared " + entries + " entries" + budgetPart);
       }

@@ -32,8 +32,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Under pressure ({@link #reclaim}): {@code light} runs Caffeine's maintenance and drops
  * expired entries; {@code standard} lowers L1's byte budget toward the requested share, at most
- * to half; {@code aggressive} to at most a quarter and keeps L1 values of at least the
- * compression threshold LZ4-compressed; {@code emergency} clears L1 and stops L1 admission until
+ * to half of what L1 holds (or of the budget, when that is lower); {@code aggressive} to at most a
+ * quarter of it and keeps L1 values of at least the compression threshold LZ4-compressed; neither
+ * touches an L1 that holds less than the minimum budget ({@code min(l1Budget, 4 KiB)}), which is
+ * also the lowest budget any cut sets; {@code emergency} clears L1 and stops L1 admission until
  * {@link #pressureChanged} reports a level below {@code CRITICAL}. Entries evicted by a shrink
  * are written to L2 when it lacks them (spill). {@link #restore} grows the budget back in steps.
  *
@@ -362,6 +364,13 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
     l1.cleanUp();
     long budget = currentBudget;
     long weighted = footprintBytes();
+    String level = compress ? "aggressive" : "standard";
+    if (weighted < minBudget) {
+      // An empty (or all but empty) L1 gives nothing back; cutting its budget to the minimum would
+      // only starve it once it fills again, and there is nothing to compress.
+      return ReclaimResult.nothing("nothing held in L1 (" + weighted + " bytes, below the " + minBudget
+          + "-byte minimum budget); budget stays at " + budget + " bytes for " + level);
+    }
     // The floor is a share of what L1 holds, not of its budget: a budget far above the footprint
     // (a cache still warming, or sized for the worst case) halved would evict nothing.
     long floor = Math.max(minBudget, Math.min(budget, weighted) / divisor);
@@ -390,8 +399,7 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
       }
     }
     return action.length() == 0
-        ? ReclaimResult.nothing("budget already at its floor for " + (compress ? "aggressive" : "standard")
-            + " (" + budget + " bytes)")
+        ? ReclaimResult.nothing("budget already at its floor for " + level + " (" + budget + " bytes)")
         : ReclaimResult.done(action.toString());
   }
 

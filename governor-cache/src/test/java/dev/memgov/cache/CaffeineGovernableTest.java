@@ -55,6 +55,68 @@ class CaffeineGovernableTest {
   }
 
   @Test
+  void standardAndAggressiveLeaveTheMaximumOfAnEmptyCacheAlone() {
+    // Given an empty weighted cache and an empty size-bounded one
+    Cache<Integer, byte[]> byWeight = weighted(100_000);
+    Cache<Integer, String> bySize = Caffeine.newBuilder().maximumSize(100).executor(Runnable::run).build();
+    CaffeineGovernable w = CaffeineGovernable.adopt("w", byWeight);
+    CaffeineGovernable s = CaffeineGovernable.adopt("s", bySize);
+    for (CleanupLevel level : new CleanupLevel[] {CleanupLevel.STANDARD, CleanupLevel.AGGRESSIVE}) {
+      // When standard or aggressive runs, with a target
+      ReclaimResult rw = w.reclaim(new ReclaimRequest(level, 50_000, Trigger.API));
+      ReclaimResult rs = s.reclaim(new ReclaimRequest(level, 50_000, Trigger.API));
+      // Then the maximum stays (not cut to 1) and the result says why
+      assertThat(rw.changed()).isFalse();
+      assertThat(rw.action()).isEqualTo("nothing held (0 bytes, below the minimum of 1024); budget stays at 100000 bytes for "
+          + level.wireName());
+      assertThat(rs.changed()).isFalse();
+      assertThat(rs.action()).isEqualTo("nothing held (0 entries, below the minimum of 16); budget stays at 100 entries for "
+          + level.wireName());
+    }
+    assertThat(byWeight.policy().eviction().orElseThrow().getMaximum()).isEqualTo(100_000);
+    assertThat(bySize.policy().eviction().orElseThrow().getMaximum()).isEqualTo(100);
+    assertThat(w.currentBudget()).isEqualTo(100_000);
+    assertThat(s.currentBudget()).isEqualTo(100);
+  }
+
+  @Test
+  void cutsStopAtAMinimumOfOneKibOrSixteenEntries() {
+    // Given caches holding a little more than their minimum
+    Cache<Integer, byte[]> byWeight = weighted(100_000);
+    byWeight.put(1, new byte[1000]);
+    byWeight.put(2, new byte[1000]);
+    Cache<Integer, String> bySize = Caffeine.newBuilder().maximumSize(1000).executor(Runnable::run).build();
+    for (int i = 0; i < 40; i++) {
+      bySize.put(i, "v");
+    }
+    CaffeineGovernable w = CaffeineGovernable.adopt("w", byWeight);
+    CaffeineGovernable s = CaffeineGovernable.adopt("s", bySize);
+    // When aggressive runs (a quarter would be 500 bytes and 10 entries)
+    w.reclaim(new ReclaimRequest(CleanupLevel.AGGRESSIVE, 0, Trigger.API));
+    s.reclaim(new ReclaimRequest(CleanupLevel.AGGRESSIVE, 0, Trigger.API));
+    // Then the maximum stops at the minimum
+    assertThat(byWeight.policy().eviction().orElseThrow().getMaximum()).isEqualTo(1024);
+    assertThat(bySize.policy().eviction().orElseThrow().getMaximum()).isEqualTo(16);
+    assertThat(bySize.estimatedSize()).isEqualTo(16);
+    // and emergency does not go below it either
+    s.reclaim(new ReclaimRequest(CleanupLevel.EMERGENCY, 0, Trigger.API));
+    assertThat(bySize.policy().eviction().orElseThrow().getMaximum()).isEqualTo(16);
+    assertThat(s.currentBudget()).isEqualTo(16);
+  }
+
+  @Test
+  void aConfiguredMaximumBelowTheMinimumIsItsOwnFloor() {
+    Cache<Integer, String> tiny = Caffeine.newBuilder().maximumSize(10).executor(Runnable::run).build();
+    for (int i = 0; i < 10; i++) {
+      tiny.put(i, "v");
+    }
+    CaffeineGovernable g = CaffeineGovernable.adopt("tiny", tiny);
+    ReclaimResult r = g.reclaim(new ReclaimRequest(CleanupLevel.STANDARD, 0, Trigger.API));
+    assertThat(r.action()).isEqualTo("budget already at its floor for standard");
+    assertThat(tiny.estimatedSize()).isEqualTo(10);
+  }
+
+  @Test
   void anUnboundedCacheIsOnlyClearedAtEmergency() {
     Cache<Integer, String> cache = Caffeine.newBuilder().build();
     cache.put(1, "a");

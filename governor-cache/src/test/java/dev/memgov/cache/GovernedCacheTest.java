@@ -148,9 +148,13 @@ class GovernedCacheTest {
       assertThat(c.currentBudget()).isEqualTo(before / 2);
       assertThat(c.footprintBytes()).isLessThanOrEqualTo(before / 2);
       assertThat(r.action()).contains("budget 200000 -> " + before / 2).contains("evicted");
-      // a small target: the budget goes only as far as needed (here: not below footprint - target)
-      reclaim(c, CleanupLevel.STANDARD, 10_000);
-      assertThat(c.currentBudget()).isEqualTo(Math.max(50_000, c.currentBudget()));
+      // a small target: the budget goes only as far as needed, footprint - target, which is above
+      // half of what L1 holds
+      long held = c.footprintBytes();
+      assertThat(held - 10_000).isGreaterThan(held / 2);
+      r = reclaim(c, CleanupLevel.STANDARD, 10_000);
+      assertThat(c.currentBudget()).isEqualTo(held - 10_000);
+      assertThat(r.action()).startsWith("budget " + before / 2 + " -> " + (held - 10_000) + " bytes");
     }
   }
 
@@ -169,6 +173,50 @@ class GovernedCacheTest {
       assertThat(c.currentBudget()).isEqualTo(held / 2);
       assertThat(c.footprintBytes()).isLessThanOrEqualTo(held / 2);
       assertThat(r.action()).contains("budget 1000000 -> " + held / 2).contains("evicted");
+    }
+  }
+
+  @Test
+  void standardAndAggressiveLeaveTheBudgetOfAnEmptyL1Alone() {
+    // Given a cache that holds nothing
+    try (var c = cache(1_000_000)) {
+      // When standard and aggressive cleanups run, with and without a target
+      for (CleanupLevel level : new CleanupLevel[] {CleanupLevel.STANDARD, CleanupLevel.AGGRESSIVE}) {
+        for (long target : new long[] {0, 500_000}) {
+          ReclaimResult r = reclaim(c, level, target);
+          // Then the budget stays where it was (not clamped to the 4 KiB minimum) and the result says why
+          assertThat(r.changed()).isFalse();
+          assertThat(r.action()).isEqualTo("nothing held in L1 (0 bytes, below the 4096-byte minimum budget); "
+              + "budget stays at 1000000 bytes for " + level.wireName());
+          assertThat(c.currentBudget()).isEqualTo(1_000_000);
+        }
+      }
+      assertThat(c.state()).doesNotContain("compressing");
+    }
+  }
+
+  @Test
+  void anL1HoldingLessThanTheMinimumBudgetIsLeftAloneAboveItTheMinimumIsTheFloor() {
+    try (var c = cache(1_000_000)) {
+      // Given L1 holding one small entry, below the 4 KiB minimum
+      c.put(1, "x");
+      c.settle();
+      long small = c.footprintBytes();
+      assertThat(small).isPositive().isLessThan(4096);
+      // Then standard and aggressive leave the budget alone
+      assertThat(reclaim(c, CleanupLevel.STANDARD, 0).action()).startsWith("nothing held in L1 (" + small + " bytes");
+      assertThat(reclaim(c, CleanupLevel.AGGRESSIVE, 0).changed()).isFalse();
+      assertThat(c.currentBudget()).isEqualTo(1_000_000);
+      assertThat(c.inL1(1)).isTrue();
+
+      // Given L1 holding a little more than the minimum
+      fill(c, 3);
+      long held = c.footprintBytes();
+      assertThat(held).isGreaterThan(4096).isLessThan(2 * 4096);
+      // Then standard cuts the budget to the minimum, not to half of what L1 holds
+      ReclaimResult r = reclaim(c, CleanupLevel.STANDARD, 0);
+      assertThat(c.currentBudget()).isEqualTo(4096);
+      assertThat(r.action()).startsWith("budget 1000000 -> 4096 bytes");
     }
   }
 

@@ -10,10 +10,12 @@ import java.util.stream.Collectors;
  * <ul>
  *   <li>{@code LIGHT}: drop what is free to drop (expired entries, idle connections above
  *       minimum idle, idle threads above core).
- *   <li>{@code STANDARD}: cut caches to about half their current budget, halve pool maximums,
- *       soft-evict idle connections.
- *   <li>{@code AGGRESSIVE}: cut caches to about a quarter, compress what stays, pools to their
- *       floor, GC and native-heap trim.
+ *   <li>{@code STANDARD}: cut caches to about half of what they hold (less when a smaller cut
+ *       meets the target; a cache that holds nothing keeps its budget), halve pool maximums,
+ *       soft-evict idle connections; under RSS or container pressure also ask the JVM for a GC
+ *       and a native-heap trim, so that the freed heap leaves the process.
+ *   <li>{@code AGGRESSIVE}: cut caches to about a quarter of what they hold, compress what stays,
+ *       pools to their floor, GC and native-heap trim.
  *   <li>{@code EMERGENCY}: clear caches and stop cache admission until pressure falls, pools to
  *       floor, GC and trim, tell listeners to shed load.
  * </ul>

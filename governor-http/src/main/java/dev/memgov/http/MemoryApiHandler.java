@@ -38,7 +38,7 @@ import java.util.TreeMap;
  * MemoryApiServer} (JDK {@code HttpServer}) and {@link MemoryApiServlet} (Jakarta Servlet) are thin
  * adapters over it, so every binding behaves the same; another server can be bound the same way.
  *
- * <p>Endpoints: {@code GET /api/memory}, {@code POST /api/memory/optimize}, {@code DELETE
+ * <p>Endpoints (every GET one also answers HEAD, without a body): {@code GET /api/memory}, {@code POST /api/memory/optimize}, {@code DELETE
  * /api/memory/cache?target=}, {@code GET /api/memory/history?since=}, {@code GET /api/health},
  * {@code GET /api/simple-health}, and a small page at {@code GET /api/memory/dashboard} that
  * polls {@code /api/memory}. Every rejected call gets a JSON {@code {"error", "message",
@@ -126,14 +126,26 @@ public final class MemoryApiHandler {
    * error response.
    */
   public Response handle(Request request) {
+    Response response;
     try {
-      return route(request);
+      response = route(request);
     } catch (ApiError e) {
-      return error(e);
+      response = error(e);
     } catch (RuntimeException e) {
-      return error(new ApiError(500, "internal_error",
+      response = error(new ApiError(500, "internal_error",
           "the call failed: " + e.getClass().getSimpleName() + ": " + e.getMessage(), List.of()));
     }
+    return request.method().equals("HEAD") ? withoutBody(response) : response;
+  }
+
+  /**
+   * The answer to a HEAD: status and headers as for GET, no body, and a {@code Content-Length}
+   * header giving the length the GET body would have (a binding sends it as is).
+   */
+  private static Response withoutBody(Response r) {
+    Map<String, String> h = new LinkedHashMap<>(r.headers());
+    h.put("Content-Length", Integer.toString(r.body().length));
+    return new Response(r.status(), h, new byte[0]);
   }
 
   private Response route(Request r) {
@@ -141,10 +153,14 @@ public final class MemoryApiHandler {
     if (allowed == null) {
       throw new ApiError(404, "not_found", "no endpoint at path '" + r.path() + "'", PATHS);
     }
-    if (!allowed.equals(r.method())) {
+    // HEAD is answered like GET wherever GET is (load balancers check health with HEAD); handle()
+    // then drops the body
+    boolean head = r.method().equals("HEAD") && allowed.equals("GET");
+    if (!allowed.equals(r.method()) && !head) {
+      String allow = allowed.equals("GET") ? "GET, HEAD" : allowed;
       throw new ApiError(405, "method_not_allowed",
-          r.path() + " accepts " + allowed + ", but the method was " + r.method(),
-          List.of(allowed), Map.of("Allow", allowed));
+          r.path() + " accepts " + allow + ", but the method was " + r.method(),
+          allowed.equals("GET") ? List.of("GET", "HEAD") : List.of(allowed), Map.of("Allow", allow));
     }
     // the health endpoints stay open for load balancers; the dashboard page holds no data
     boolean health = r.path().equals("/api/health") || r.path().equals("/api/simple-health")
@@ -529,7 +545,8 @@ public final class MemoryApiHandler {
    *
    * @param status the HTTP status
    * @param headers the response headers, including {@code Content-Type}
-   * @param body the body bytes (UTF-8 JSON, or text for {@code /api/simple-health})
+   * @param body the body bytes (UTF-8 JSON, or text for {@code /api/simple-health}); empty for a
+   *     HEAD, whose headers then carry the {@code Content-Length} a GET would have
    */
   public record Response(int status, Map<String, String> headers, byte[] body) {
     public Response {

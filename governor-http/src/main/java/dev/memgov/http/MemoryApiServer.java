@@ -161,6 +161,8 @@ public final class MemoryApiServer implements AutoCloseable {
           ex.getRequestMethod().toUpperCase(java.util.Locale.ROOT), uri.getPath() == null ? "" : uri.getPath(),
           uri.getRawQuery(), headers, body));
       r.headers().forEach((k, v) -> ex.getResponseHeaders().set(k, v));
+      // a HEAD answer has an empty body; the Content-Length header the handler set (the GET body's
+      // length) is sent as is, since -1 below leaves the headers alone
       boolean noBody = r.body().length == 0 || "HEAD".equalsIgnoreCase(ex.getRequestMethod());
       ex.sendResponseHeaders(r.status(), noBody ? -1 : r.body().length);
       if (!noBody) {

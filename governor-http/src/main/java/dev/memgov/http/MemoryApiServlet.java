@@ -11,6 +11,8 @@ import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@code /api/memory} API as a Jakarta Servlet (6.0) that an application mounts in its own
@@ -20,12 +22,17 @@ import java.util.Map;
  * <p>Give it a governor through the constructor, or register the governor as the servlet-context
  * attribute {@value #GOVERNOR_ATTRIBUTE}. Init parameters (or context attributes of the same
  * name) {@code memgov.http.token} and {@code memgov.http.protect-reads} set the bearer token and
- * whether reads need it; a ready {@link MemoryApiHandler} can be passed instead.
+ * whether reads need it ({@code true} or {@code false}, any case; anything else fails init); a
+ * ready {@link MemoryApiHandler} can be passed instead. Without a token, init logs a warning: the
+ * changing calls are then open to anyone who can reach the application.
+ *
+ * <p>HEAD is answered like GET without a body (the {@code Content-Length} is the GET body's).
  *
  * <p>This class is thread-safe once initialized.
  */
 public class MemoryApiServlet extends HttpServlet {
   private static final long serialVersionUID = 1L;
+  private static final Logger LOG = LoggerFactory.getLogger(MemoryApiServlet.class);
 
   /** The servlet-context attribute holding the {@link MemoryGovernor} when none is passed. */
   public static final String GOVERNOR_ATTRIBUTE = "dev.memgov.core.MemoryGovernor";
@@ -59,6 +66,7 @@ public class MemoryApiServlet extends HttpServlet {
   public void init(ServletConfig config) throws ServletException {
     super.init(config);
     if (handler != null) {
+      warnIfOpen(handler);
       return;
     }
     MemoryGovernor g = governor;
@@ -71,14 +79,39 @@ public class MemoryApiServlet extends HttpServlet {
       }
       g = (MemoryGovernor) attr;
     }
+    boolean protectReads = parseProtectReads(setting(config, PROTECT_READS_PARAM));
+    MemoryApiHandler h;
     try {
-      handler = MemoryApiHandler.builder(g)
+      h = MemoryApiHandler.builder(g)
           .token(setting(config, TOKEN_PARAM))
-          .protectReads(Boolean.parseBoolean(setting(config, PROTECT_READS_PARAM)))
+          .protectReads(protectReads)
           .build();
     } catch (IllegalArgumentException e) {
       throw new ServletException(e.getMessage(), e);
     }
+    warnIfOpen(h);
+    handler = h;
+  }
+
+  private static void warnIfOpen(MemoryApiHandler h) {
+    if (!h.hasToken()) {
+      LOG.warn("memgov http: no token configured: the changing calls POST /api/memory/optimize and DELETE "
+          + "/api/memory/cache are open to anyone who can reach this application; set the init parameter (or "
+          + "context attribute) '{}' to a secret of at least 16 characters without whitespace (e.g. openssl rand "
+          + "-hex 24), or pass MemoryApiHandler.builder(governor).token(...).build()", TOKEN_PARAM);
+    }
+  }
+
+  /** {@code true}/{@code false} in any case; null (not set) is false; anything else is rejected. */
+  static boolean parseProtectReads(String value) throws ServletException {
+    if (value == null || value.equalsIgnoreCase("false")) {
+      return false;
+    }
+    if (value.equalsIgnoreCase("true")) {
+      return true;
+    }
+    throw new ServletException("memgov http: init parameter '" + PROTECT_READS_PARAM
+        + "' must be true or false (any case), but was '" + value + "'");
   }
 
   private static String setting(ServletConfig config, String name) {
@@ -105,9 +138,12 @@ public class MemoryApiServlet extends HttpServlet {
         req.getMethod().toUpperCase(Locale.ROOT), path, req.getQueryString(), headers, body));
     resp.setStatus(r.status());
     r.headers().forEach(resp::setHeader);
-    resp.setContentLength(r.body().length);
-    if (r.body().length > 0) {
-      resp.getOutputStream().write(r.body());
+    // a HEAD answer has no body; its headers carry the Content-Length a GET would have
+    if (!"HEAD".equalsIgnoreCase(req.getMethod())) {
+      resp.setContentLength(r.body().length);
+      if (r.body().length > 0) {
+        resp.getOutputStream().write(r.body());
+      }
     }
   }
 }

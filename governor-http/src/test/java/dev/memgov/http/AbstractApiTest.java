@@ -90,6 +90,39 @@ abstract class AbstractApiTest {
     assertThat(table.state()).as("state after %s", c).isEqualTo(before);
   }
 
+  @Test
+  void headIsAnsweredLikeGetWithoutABodyAndChangesNothing() {
+    ApiFixture.State before = table.state();
+
+    // a load balancer's health check
+    HttpResponse<String> health = table.send("HEAD", "/api/simple-health", Map.of(), null);
+    HttpResponse<String> healthGet = table.get("/api/simple-health");
+    assertThat(health.statusCode()).isEqualTo(200);
+    assertThat(health.body()).isEmpty();
+    assertThat(healthGet.body()).isEqualTo("ok");
+    assertThat(health.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/plain"))
+        .isEqualTo(healthGet.headers().firstValue("Content-Type"));
+    assertThat(health.headers().firstValue("Content-Length")).hasValue("2"); // the length of GET's "ok"
+
+    HttpResponse<String> status = table.send("HEAD", "/api/memory", Map.of(), null);
+    assertThat(status.statusCode()).isEqualTo(200);
+    assertThat(status.body()).isEmpty();
+    assertThat(status.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
+    assertThat(status.headers().firstValue("Content-Length")).hasValueSatisfying(v -> assertThat(Long.parseLong(v)).isPositive());
+
+    // HEAD where GET is refused gets what GET gets: here a 400 for an unknown parameter, without the body
+    assertThat(table.send("HEAD", "/api/health?full", Map.of(), null).statusCode()).isEqualTo(400);
+
+    // on a route that does not answer GET, HEAD is refused too
+    for (String[] route : new String[][] {{"/api/memory/optimize", "POST"}, {"/api/memory/cache?target=all", "DELETE"}}) {
+      HttpResponse<String> refused = table.send("HEAD", route[0], Map.of(), null);
+      assertThat(refused.statusCode()).as(route[0]).isEqualTo(405);
+      assertThat(refused.headers().firstValue("Allow")).as(route[0]).hasValue(route[1]);
+      assertThat(refused.body()).isEmpty();
+    }
+    assertThat(table.state()).isEqualTo(before);
+  }
+
   @ParameterizedTest(name = "{0} bytes")
   @org.junit.jupiter.params.provider.ValueSource(ints = {100_000, 2_000_000})
   void aBodyFarOverTheLimitStillGetsItsJson413(int size) {

@@ -41,18 +41,18 @@ final class BadInputCases {
     c.add(new Case("wrong case", "GET", "/api/Memory", Map.of(), null, 404, "not_found", null, null, null));
     c.add(new Case("delete below cache", "DELETE", "/api/memory/cache/sessions", Map.of(), null, 404, "not_found", "DELETE /api/memory/cache", null, null));
     // --- wrong methods (405 with Allow)
-    c.add(new Case("POST status", "POST", "/api/memory", JSON_CT, "{}", 405, "method_not_allowed", "GET", "Allow", "GET"));
-    c.add(new Case("DELETE status", "DELETE", "/api/memory", Map.of(), null, 405, "method_not_allowed", "GET", "Allow", "GET"));
-    c.add(new Case("PUT status", "PUT", "/api/memory", JSON_CT, "{}", 405, "method_not_allowed", "GET", "Allow", "GET"));
-    c.add(new Case("PATCH status", "PATCH", "/api/memory", JSON_CT, "{}", 405, "method_not_allowed", "GET", "Allow", "GET"));
+    c.add(new Case("POST status", "POST", "/api/memory", JSON_CT, "{}", 405, "method_not_allowed", "HEAD", "Allow", "GET, HEAD"));
+    c.add(new Case("DELETE status", "DELETE", "/api/memory", Map.of(), null, 405, "method_not_allowed", "HEAD", "Allow", "GET, HEAD"));
+    c.add(new Case("PUT status", "PUT", "/api/memory", JSON_CT, "{}", 405, "method_not_allowed", "HEAD", "Allow", "GET, HEAD"));
+    c.add(new Case("PATCH status", "PATCH", "/api/memory", JSON_CT, "{}", 405, "method_not_allowed", "HEAD", "Allow", "GET, HEAD"));
     c.add(new Case("GET optimize", "GET", "/api/memory/optimize", Map.of(), null, 405, "method_not_allowed", "POST", "Allow", "POST"));
     c.add(new Case("PUT optimize", "PUT", "/api/memory/optimize", JSON_CT, "{\"level\":\"standard\",\"force\":true}", 405, "method_not_allowed", "POST", "Allow", "POST"));
     c.add(new Case("GET cache", "GET", "/api/memory/cache?target=all", Map.of(), null, 405, "method_not_allowed", "DELETE", "Allow", "DELETE"));
     c.add(new Case("POST cache", "POST", "/api/memory/cache?target=all", JSON_CT, "{}", 405, "method_not_allowed", "DELETE", "Allow", "DELETE"));
-    c.add(new Case("POST history", "POST", "/api/memory/history", JSON_CT, "{}", 405, "method_not_allowed", "GET", "Allow", "GET"));
-    c.add(new Case("POST health", "POST", "/api/health", JSON_CT, "{}", 405, "method_not_allowed", "GET", "Allow", "GET"));
-    c.add(new Case("DELETE simple-health", "DELETE", "/api/simple-health", Map.of(), null, 405, "method_not_allowed", "GET", "Allow", "GET"));
-    c.add(new Case("POST dashboard", "POST", "/api/memory/dashboard", JSON_CT, "{}", 405, "method_not_allowed", "GET", "Allow", "GET"));
+    c.add(new Case("POST history", "POST", "/api/memory/history", JSON_CT, "{}", 405, "method_not_allowed", "HEAD", "Allow", "GET, HEAD"));
+    c.add(new Case("POST health", "POST", "/api/health", JSON_CT, "{}", 405, "method_not_allowed", "HEAD", "Allow", "GET, HEAD"));
+    c.add(new Case("DELETE simple-health", "DELETE", "/api/simple-health", Map.of(), null, 405, "method_not_allowed", "HEAD", "Allow", "GET, HEAD"));
+    c.add(new Case("POST dashboard", "POST", "/api/memory/dashboard", JSON_CT, "{}", 405, "method_not_allowed", "HEAD", "Allow", "GET, HEAD"));
     // --- query parameters
     c.add(new Case("status with a parameter", "GET", "/api/memory?verbose=1", Map.of(), null, 400, "unknown_parameter", null, null, null));
     c.add(new Case("dashboard with a parameter", "GET", "/api/memory/dashboard?refresh=1", Map.of(), null, 400, "unknown_parameter", null, null, null));

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.memgov.core.MemoryGovernor;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -90,5 +93,69 @@ class MemoryApiServletTest {
     HttpResponse<String> ok = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/memory"))
         .header("Authorization", "Bearer " + ApiFixture.TOKEN).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(ok.statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void protectReadsMustBeTrueOrFalseAndATypoFailsInitNamingTheValue() {
+    ServletHolder holder = new ServletHolder(new MemoryApiServlet(governor));
+    holder.setInitParameter(MemoryApiServlet.TOKEN_PARAM, ApiFixture.TOKEN);
+    holder.setInitParameter(MemoryApiServlet.PROTECT_READS_PARAM, "ture");
+
+    assertThatThrownBy(() -> start("/", holder, "/api/*", null))
+        .hasMessage("memgov http: init parameter 'memgov.http.protect-reads' must be true or false (any case), "
+            + "but was 'ture'");
+  }
+
+  @Test
+  void protectReadsAcceptsTrueAndFalseInAnyCase() throws Exception {
+    ServletHolder holder = new ServletHolder(new MemoryApiServlet(governor));
+    holder.setInitParameter(MemoryApiServlet.TOKEN_PARAM, ApiFixture.TOKEN);
+    holder.setInitParameter(MemoryApiServlet.PROTECT_READS_PARAM, " TRUE ");
+    int port = start("/", holder, "/api/*", null);
+    assertThat(get(port, "/api/memory").statusCode()).isEqualTo(401);
+    jetty.stop();
+
+    ServletHolder open = new ServletHolder(new MemoryApiServlet(governor));
+    open.setInitParameter(MemoryApiServlet.TOKEN_PARAM, ApiFixture.TOKEN);
+    open.setInitParameter(MemoryApiServlet.PROTECT_READS_PARAM, "False");
+    port = start("/", open, "/api/*", null);
+    assertThat(get(port, "/api/memory").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void withoutATokenInitWarnsOnceThatChangingCallsAreOpen() throws Exception {
+    String warning = "WARN dev.memgov.http.MemoryApiServlet - memgov http: no token configured: the changing calls "
+        + "POST /api/memory/optimize and DELETE /api/memory/cache are open to anyone who can reach this application; "
+        + "set the init parameter (or context attribute) 'memgov.http.token'";
+
+    String withoutToken = stderrDuring(() -> {
+      int port = start("/", new ServletHolder(new MemoryApiServlet(governor)), "/api/*", null);
+      get(port, "/api/memory"); // a call does not warn again
+      jetty.stop();
+    });
+    assertThat(withoutToken.split(java.util.regex.Pattern.quote(warning), -1)).as(withoutToken).hasSize(2);
+
+    String withToken = stderrDuring(() -> {
+      ServletHolder holder = new ServletHolder(new MemoryApiServlet(governor));
+      holder.setInitParameter(MemoryApiServlet.TOKEN_PARAM, ApiFixture.TOKEN);
+      start("/", holder, "/api/*", null);
+    });
+    assertThat(withToken).doesNotContain("no token configured");
+  }
+
+  private interface ThrowingRunnable {
+    void run() throws Exception;
+  }
+
+  private static String stderrDuring(ThrowingRunnable action) throws Exception {
+    PrintStream original = System.err;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      action.run();
+    } finally {
+      System.setErr(original);
+    }
+    return captured.toString(StandardCharsets.UTF_8);
   }
 }
