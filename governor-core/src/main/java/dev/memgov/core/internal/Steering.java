@@ -23,8 +23,11 @@ import dev.memgov.core.PressureLevel;
  *   <li>When the level rises past the one the last cleanup answered (WARNING → CRITICAL after a
  *       WARNING trim), the next cleanup runs at once, without waiting for the settle window.
  *   <li>No cleanup level runs twice within its cooldown (manual calls with force excepted).
- *   <li>Once the figure has stayed below WARNING − hysteresis for the calm window, a restore step
- *       is due; further steps follow one settle window apart while it stays calm.
+ *   <li>Once the figure has been below WARNING − hysteresis for the calm window, counted from the
+ *       last standard-or-higher cleanup, a restore step is due; further steps follow one settle
+ *       window apart while it is calm. A brief WARNING from a transient spike (answered by light
+ *       only) pauses the steps but does not start the window over — with spikes every few
+ *       seconds it otherwise never completes and budgets never grow back; CRITICAL does.
  * </ul>
  */
 final class Steering {
@@ -41,6 +44,7 @@ final class Steering {
   private long episodeGcCount;
   private long calmSinceNanos = NEVER;
   private long lastRestoreNanos = NEVER;
+  private long lastHeavyNanos = NEVER;
 
   Steering(GovernorPolicy policy) {
     this.policy = policy;
@@ -81,6 +85,9 @@ final class Steering {
   /** Records a cleanup run at {@code pressure}; an automatic one (re)starts the settle window. */
   void ran(CleanupLevel level, Pressure pressure, long now, long gcCount, boolean automatic) {
     lastRunNanos[level.ordinal()] = now;
+    if (level != CleanupLevel.LIGHT) {
+      lastHeavyNanos = now;
+    }
     if (automatic) {
       episodeLevel = level;
       episodePressure = pressure.level();
@@ -107,20 +114,29 @@ final class Steering {
     return s.gcCount() < 0 || episodeGcCount < 0 || s.gcCount() > episodeGcCount;
   }
 
-  /** Whether a restore step is due now. */
+  /**
+   * Whether a restore step is due now: the figure is below WARNING − hysteresis at NORMAL, the
+   * calm window has passed since calm began and since the last standard-or-higher cleanup, and a
+   * settle window since the last step. A brief WARNING (a transient spike answered by light
+   * only) pauses the steps without starting the window over; CRITICAL or a heavier cleanup does.
+   */
   boolean restoreDue(Pressure p, long now) {
+    if (p.level().compareTo(PressureLevel.CRITICAL) >= 0) {
+      calmSinceNanos = NEVER;
+      lastRestoreNanos = NEVER;
+      return false;
+    }
     double r = p.governingRatio();
     boolean calm = p.level() == PressureLevel.NORMAL
         && (Double.isNaN(r) || r < policy.threshold(PressureLevel.WARNING) - policy.hysteresis());
     if (!calm) {
-      calmSinceNanos = NEVER;
-      lastRestoreNanos = NEVER;
       return false;
     }
     if (calmSinceNanos == NEVER) {
       calmSinceNanos = now;
     }
-    if (now - calmSinceNanos < policy.calmWindow().toNanos()) {
+    long since = lastHeavyNanos == NEVER ? calmSinceNanos : Math.max(calmSinceNanos, lastHeavyNanos);
+    if (now - since < policy.calmWindow().toNanos()) {
       return false;
     }
     return lastRestoreNanos == NEVER || now - lastRestoreNanos >= policy.settleWindow().toNanos();
