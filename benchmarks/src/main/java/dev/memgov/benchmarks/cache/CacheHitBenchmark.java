@@ -2,6 +2,7 @@ package dev.memgov.benchmarks.cache;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
 import dev.memgov.cache.GovernedCache;
 import dev.memgov.cache.ValueCodec;
 import dev.memgov.core.CleanupLevel;
@@ -23,38 +24,58 @@ import org.openjdk.jmh.annotations.TearDown;
  * L1 hit cost: {@code GovernedCache.get} against raw Caffeine {@code getIfPresent} on the same
  * keys and values in the same run, plus a compressed L1 hit against an uncompressed one.
  *
+ * <p>Each cache lives in its own {@code @State} class, so a fork builds and fills only the cache
+ * its benchmark reads: the caches' nodes and values are laid out in memory the same way for every
+ * contender (filling several caches in one loop interleaves their objects on the heap, which
+ * changes the cost of a CPU-cache-missing get by more than the difference measured here), and a
+ * full GC after the fill compacts them the same way.
+ *
  * <p>{@code raw*}: Caffeine bounded by the same weight with the same weigher, no stats
  * ({@code rawCaffeine}), with {@code recordStats()} ({@code rawCaffeineRecordStats}), and with
- * maintenance on the calling thread as GovernedCache's L1 runs it
- * ({@code rawCaffeineSameThreadExecutor}).
- * {@code governed}: a {@link GovernedCache} (hits counted by its striped counter).
- * {@code governed4k*}: 4 KiB JSON values; {@code governed4kCompressed} after an aggressive
- * reclaim left them LZ4-compressed in L1 (each hit decompresses and decodes).
+ * maintenance on the calling thread ({@code rawCaffeineSameThreadExecutor}). {@code governed}: a
+ * {@link GovernedCache} (hits counted by its striped counter). {@code governed4k*}: 4 KiB JSON
+ * values; {@code governed4kCompressed} after an aggressive cleanup left them LZ4-compressed in L1
+ * (each hit decompresses and decodes).
  */
-@State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class CacheHitBenchmark {
+  static final long BUDGET = 256L * 1024 * 1024;
 
   /**
-   * {@code hot16k}: 16 Ki keys read in sequence (the whole map stays in the CPU caches; a get
-   * costs a few ns, so any per-hit overhead shows at its largest); {@code random256k}: 256 Ki
-   * keys read in random order (xorshift), closer to a service's cache where a get misses the CPU
-   * caches.
+   * The key set, read order and how full the cache is. {@code hot16k}: 16 Ki keys read in
+   * sequence (a get costs a few ns, so any per-hit overhead shows at its largest);
+   * {@code random256k}: 256 Ki keys read in random order (xorshift), where a get misses the CPU
+   * caches. In both the cache holds under a third of its 256 MiB bound, and below half its bound
+   * Caffeine skips its read buffer and frequency sketch, so a hit is cheaper than it will be in
+   * service. {@code full256k}: the random 256 Ki keys in a cache whose bound is 1.25 × what they
+   * weigh (80 % full, as a governed cache runs): Caffeine's whole read path (read buffer,
+   * frequency sketch), the hit a running service pays.
    */
-  @Param({"hot16k", "random256k"})
-  String dataset;
+  @State(Scope.Benchmark)
+  public static class Data {
+    @Param({"hot16k", "random256k", "full256k"})
+    String dataset;
 
-  int keyCount;
-  int mask;
-  boolean random;
-  Integer[] keys;
-  Cache<Integer, String> raw;
-  Cache<Integer, String> rawStats;
-  Cache<Integer, String> rawSameThread;
-  GovernedCache<Integer, String> governed;
-  GovernedCache<Integer, String> governed4k;
-  GovernedCache<Integer, String> governed4kCompressed;
+    int keyCount;
+    int mask;
+    boolean random;
+    long budget;
+    Integer[] keys;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+      random = !dataset.startsWith("hot");
+      keyCount = random ? 1 << 18 : 1 << 14;
+      // 200-char values weigh 200 + 96 bytes in both the raw weigher and GovernedCache's
+      budget = dataset.startsWith("full") ? keyCount * (200L + 96) * 5 / 4 : BUDGET;
+      mask = keyCount - 1;
+      keys = new Integer[keyCount];
+      for (int i = 0; i < keyCount; i++) {
+        keys[i] = i;
+      }
+    }
+  }
 
   @State(Scope.Thread)
   public static class Cursor {
@@ -64,9 +85,9 @@ public class CacheHitBenchmark {
     boolean random;
 
     @Setup(Level.Trial)
-    public void setUp(CacheHitBenchmark b) {
-      mask = b.mask;
-      random = b.random;
+    public void setUp(Data d) {
+      mask = d.mask;
+      random = d.random;
     }
 
     int next() {
@@ -80,76 +101,192 @@ public class CacheHitBenchmark {
     }
   }
 
-  @Setup(Level.Trial)
-  public void setUp() {
-    random = dataset.startsWith("random");
-    keyCount = random ? 1 << 18 : 1 << 14;
-    mask = keyCount - 1;
-    keys = new Integer[keyCount];
-    long budget = 256L * 1024 * 1024;
-    raw = Caffeine.newBuilder().maximumWeight(budget).<Integer, String>weigher((k, v) -> v.length() + 96).build();
-    rawStats = Caffeine.newBuilder().maximumWeight(budget).<Integer, String>weigher((k, v) -> v.length() + 96)
-        .recordStats().build();
-    rawSameThread = Caffeine.newBuilder().maximumWeight(budget).<Integer, String>weigher((k, v) -> v.length() + 96)
-        .executor(Runnable::run).build();
-    governed = GovernedCache.<Integer, String>builder("bench", ValueCodec.utf8()).l1Budget(budget).build();
-    for (int i = 0; i < keyCount; i++) {
-      keys[i] = i;
-      String v = JsonValues.text(200, i);
-      raw.put(i, v);
-      rawStats.put(i, v);
-      rawSameThread.put(i, v);
-      governed.put(i, v);
+  static Caffeine<Integer, String> rawBuilder(Data d) {
+    return Caffeine.newBuilder().maximumWeight(d.budget).weigher((Integer k, String v) -> v.length() + 96);
+  }
+
+  static void fill(Cache<Integer, String> c, Data d) {
+    for (int i = 0; i < d.keyCount; i++) {
+      c.put(d.keys[i], JsonValues.text(200, i));
     }
-    int n4k = 1024; // 4 MiB of values
-    governed4k = GovernedCache.<Integer, String>builder("bench4k", ValueCodec.utf8()).l1Budget(budget).build();
-    governed4kCompressed =
-        GovernedCache.<Integer, String>builder("bench4kc", ValueCodec.utf8()).l1Budget(budget).build();
-    for (int i = 0; i < n4k; i++) {
-      String v = JsonValues.text(4096, i);
-      governed4k.put(i, v);
-      governed4kCompressed.put(i, v);
-    }
-    governed4kCompressed.reclaim(new ReclaimRequest(CleanupLevel.AGGRESSIVE, 0, Trigger.API));
-    if (!governed4kCompressed.state().contains("compressing") || governed4kCompressed.get(1) == null) {
-      throw new IllegalStateException("setup: L1 values not compressed: " + governed4kCompressed.state());
+    c.cleanUp();
+    checkAllHeld(c.estimatedSize(), d);
+    compact();
+  }
+
+  /** Every benchmark must measure hits only: a cache that evicted during the fill is a setup bug. */
+  static void checkAllHeld(long held, Data d) {
+    if (held != d.keyCount) {
+      throw new IllegalStateException("setup: the cache holds " + held + " of " + d.keyCount + " entries");
     }
   }
 
-  @TearDown(Level.Trial)
-  public void tearDown() {
-    governed.close();
-    governed4k.close();
-    governed4kCompressed.close();
+  /**
+   * A full GC after filling: it compacts the cache's live objects the same way for every
+   * contender, whatever garbage the fill left between them (GovernedCache encodes each value on
+   * put to weigh it).
+   */
+  static void compact() {
+    System.gc();
+  }
+
+  @State(Scope.Benchmark)
+  public static class Raw {
+    Cache<Integer, String> cache;
+
+    @Setup(Level.Trial)
+    public void setUp(Data d) {
+      cache = rawBuilder(d).build();
+      fill(cache, d);
+    }
+  }
+
+  @State(Scope.Benchmark)
+  public static class RawStats {
+    Cache<Integer, String> cache;
+
+    @Setup(Level.Trial)
+    public void setUp(Data d) {
+      cache = rawBuilder(d).recordStats().build();
+      fill(cache, d);
+    }
+  }
+
+  @State(Scope.Benchmark)
+  public static class RawSameThread {
+    Cache<Integer, String> cache;
+
+    @Setup(Level.Trial)
+    public void setUp(Data d) {
+      cache = rawBuilder(d).executor(Runnable::run).build();
+      fill(cache, d);
+    }
+  }
+
+  /** Caffeine built with the options GovernedCache gives its L1: an eviction listener too. */
+  @State(Scope.Benchmark)
+  public static class RawAsL1 {
+    Cache<Integer, String> cache;
+
+    @Setup(Level.Trial)
+    public void setUp(Data d) {
+      cache = rawBuilder(d).evictionListener((Integer k, String v, RemovalCause cause) -> {
+        if (cause == RemovalCause.SIZE) {
+          evicted++;
+        }
+      }).build();
+      fill(cache, d);
+    }
+
+    long evicted;
+  }
+
+  @State(Scope.Benchmark)
+  public static class Governed {
+    GovernedCache<Integer, String> cache;
+
+    @Setup(Level.Trial)
+    public void setUp(Data d) {
+      cache = GovernedCache.<Integer, String>builder("bench", ValueCodec.utf8()).l1Budget(d.budget).build();
+      for (int i = 0; i < d.keyCount; i++) {
+        cache.put(d.keys[i], JsonValues.text(200, i));
+      }
+      cache.reclaim(new ReclaimRequest(CleanupLevel.LIGHT, 0, Trigger.API)); // runs Caffeine's maintenance
+      checkAllHeld(cache.stats().l1Entries(), d);
+      compact();
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+      cache.close();
+    }
+  }
+
+  /** 1024 values of 4 KiB (4 MiB), stored as they are or, with {@code compressed}, LZ4-compressed. */
+  abstract static class Governed4kBase {
+    static final int N = 1024;
+    GovernedCache<Integer, String> cache;
+    Integer[] keys = new Integer[N];
+
+    void build(boolean compressed) {
+      cache = GovernedCache.<Integer, String>builder("bench4k", ValueCodec.utf8()).l1Budget(BUDGET).build();
+      for (int i = 0; i < N; i++) {
+        keys[i] = i;
+        cache.put(i, JsonValues.text(4096, i));
+      }
+      if (!compressed) {
+        compact();
+        return;
+      }
+      // An aggressive cleanup asked for 1 byte: the budget drops by about one entry and from then
+      // on L1 keeps values >= 1 KiB compressed; putting the values again stores them all so.
+      cache.reclaim(new ReclaimRequest(CleanupLevel.AGGRESSIVE, 1, Trigger.API));
+      for (int i = 0; i < N; i++) {
+        cache.put(i, JsonValues.text(4096, i));
+      }
+      long held = cache.stats().l1Entries();
+      long bytes = cache.stats().l1WeightedBytes();
+      if (held != N || bytes >= N * 4096L || !JsonValues.text(4096, 7).equals(cache.get(7))) {
+        throw new IllegalStateException("setup: L1 values not all compressed: " + held + " of " + N + " held in "
+            + bytes + " bytes, " + cache.state());
+      }
+      compact();
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+      cache.close();
+    }
+  }
+
+  @State(Scope.Benchmark)
+  public static class Governed4k extends Governed4kBase {
+    @Setup(Level.Trial)
+    public void setUp() {
+      build(false);
+    }
+  }
+
+  @State(Scope.Benchmark)
+  public static class Governed4kCompressed extends Governed4kBase {
+    @Setup(Level.Trial)
+    public void setUp() {
+      build(true);
+    }
   }
 
   @Benchmark
-  public String rawCaffeine(Cursor c) {
-    return raw.getIfPresent(keys[c.next()]);
+  public String rawCaffeine(Raw s, Data d, Cursor c) {
+    return s.cache.getIfPresent(d.keys[c.next()]);
   }
 
   @Benchmark
-  public String rawCaffeineRecordStats(Cursor c) {
-    return rawStats.getIfPresent(keys[c.next()]);
+  public String rawCaffeineRecordStats(RawStats s, Data d, Cursor c) {
+    return s.cache.getIfPresent(d.keys[c.next()]);
   }
 
   @Benchmark
-  public String rawCaffeineSameThreadExecutor(Cursor c) {
-    return rawSameThread.getIfPresent(keys[c.next()]);
+  public String rawCaffeineSameThreadExecutor(RawSameThread s, Data d, Cursor c) {
+    return s.cache.getIfPresent(d.keys[c.next()]);
   }
 
   @Benchmark
-  public String governed(Cursor c) {
-    return governed.get(keys[c.next()]);
+  public String rawCaffeineAsL1(RawAsL1 s, Data d, Cursor c) {
+    return s.cache.getIfPresent(d.keys[c.next()]);
   }
 
   @Benchmark
-  public String governed4k(Cursor c) {
-    return governed4k.get(keys[c.next() & 1023]);
+  public String governed(Governed s, Data d, Cursor c) {
+    return s.cache.get(d.keys[c.next()]);
   }
 
   @Benchmark
-  public String governed4kCompressed(Cursor c) {
-    return governed4kCompressed.get(keys[c.next() & 1023]);
+  public String governed4k(Governed4k s, Cursor c) {
+    return s.cache.get(s.keys[c.next() & (Governed4kBase.N - 1)]);
+  }
+
+  @Benchmark
+  public String governed4kCompressed(Governed4kCompressed s, Cursor c) {
+    return s.cache.get(s.keys[c.next() & (Governed4kBase.N - 1)]);
   }
 }
