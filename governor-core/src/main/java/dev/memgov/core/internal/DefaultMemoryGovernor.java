@@ -73,6 +73,12 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
   private final EventBus events;
   private final HistoryRing history;
   private final Steering steering;
+  /**
+   * "Leak suspected" is logged and published at most once per 10 minutes: with GCs every few ms
+   * the flag can flip on and off many times a second while a cache fills or a workload churns.
+   */
+  static final long LEAK_WARNING_INTERVAL_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(10);
+  private long lastLeakWarningNanos = Long.MIN_VALUE;
   private final Ladder ladder;
   private final TrendEstimator trendEstimator;
   private final AtomicBoolean gcTickPending = new AtomicBoolean();
@@ -459,7 +465,7 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
     CleanupLevel level = steering.decide(p, snap, now);
     if (level != null) {
       long gap = level == CleanupLevel.LIGHT ? 0
-          : PressureEvaluator.bytesOverTarget(snap, p.governing(), leaveTarget(p.level()));
+          : ownShare(PressureEvaluator.bytesOverTarget(snap, p.governing(), leaveTarget(p.level())), snap, p.governing());
       cleanup(level, trigger, gap, true, p, snap.gcCount(), now);
     } else if (steering.restoreDue(p, now)) {
       restoreStep(now);
@@ -468,6 +474,22 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
       LOG.debug("memgov '{}': tick {} ({}): {} {} {}", name, tickCount, trigger.name().toLowerCase(Locale.ROOT),
           p.level(), p.governing().wireName(), Bytes.percent(p.governingRatio()));
     }
+  }
+
+  /**
+   * The part of the gap this process answers for. Under the container signal that is its share:
+   * the gap times its RSS over the container's working set. Several governed JVMs in one container
+   * all see the same figure; each giving back the whole gap would give back K times too much (and
+   * starve every tenant), each giving back its share gives the gap back once, the biggest holder
+   * the most. If the figure holds, the next cleanup (escalated) asks again. The heap and RSS
+   * signals are this process's own: the whole gap.
+   */
+  static long ownShare(long gap, MemorySnapshot s, Signal governing) {
+    if (governing != Signal.CONTAINER || gap <= 0 || s.rss() <= 0 || s.containerWorkingSet() <= 0
+        || s.rss() >= s.containerWorkingSet()) {
+      return gap;
+    }
+    return (long) (gap * ((double) s.rss() / s.containerWorkingSet()));
   }
 
   /** Threshold minus hysteresis as a fraction, computed in whole points (80 / 100.0, not 0.85 - 0.05). */
@@ -502,7 +524,9 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
     if (p.level() != prev.level()) {
       levelChanged(prev, p);
     }
-    if (trend.leakSuspected() && !prevTrend.leakSuspected()) {
+    if (trend.leakSuspected() && !prevTrend.leakSuspected()
+        && (lastLeakWarningNanos == Long.MIN_VALUE || now - lastLeakWarningNanos >= LEAK_WARNING_INTERVAL_NANOS)) {
+      lastLeakWarningNanos = now;
       LOG.warn("memgov '{}': the live set rose across {} GCs ({} per minute): a leak is suspected", name,
           policy.leakGcCount(), Bytes.format((long) trend.bytesPerMinute()));
       if (events.wants(GovernorEvent.LeakSuspected.class)) {

@@ -227,6 +227,37 @@ class GovernorThreadTest {
   }
 
   @Test
+  void aFlappingLeakFlagWarnsAtMostOncePerTenMinutes() {
+    DefaultMemoryGovernor g = governor(GovernorPolicy.builder().timerTriggerEnabled(false).leakGcCount(3));
+    List<GovernorEvent.LeakSuspected> leaks = new CopyOnWriteArrayList<>();
+    g.subscribe(GovernorEvent.LeakSuspected.class, leaks::add);
+    double r = 0.20;
+    // streaks of rising GCs broken by a fall, every few seconds (a cache filling, a churning workload)
+    for (int streak = 0; streak < 5; streak++) {
+      for (int i = 0; i < 4; i++) {
+        r += 0.01;
+        sensor.ratio(r).gc();
+        clock.advance(Duration.ofSeconds(1));
+        g.tickNow();
+      }
+      r -= 0.05;
+      sensor.ratio(r).gc();
+      clock.advance(Duration.ofSeconds(1));
+      g.tickNow();
+    }
+    assertThat(leaks).hasSize(1);
+
+    clock.advance(Duration.ofMinutes(10));
+    for (int i = 0; i < 8; i++) {
+      r += 0.04;
+      sensor.ratio(r).gc();
+      clock.advance(Duration.ofSeconds(1));
+      g.tickNow();
+    }
+    assertThat(leaks).hasSize(2);
+  }
+
+  @Test
   void registerAndUnregisterAtRuntimeWithEvents() {
     DefaultMemoryGovernor g = governor(GovernorPolicy.builder().timerTriggerEnabled(false));
     List<GovernorEvent> events = new CopyOnWriteArrayList<>();

@@ -67,4 +67,30 @@ class LadderResidentPressureTest {
     assertThat(r.outcomes().get(1).action()).startsWith("skipped");
     assertThat(jvm.requests).isEmpty();
   }
+
+  @Test
+  void givenSeveralProcessesInTheContainerThenThisOneGivesBackItsShareOfTheGap() {
+    // the container at 90 % (CRITICAL: back to 80 % means 100 MiB of the 1000 MiB limit must go),
+    // this process holds a quarter of the working set: it answers for a quarter of the gap
+    sensor.ratio(0.30).container(0.90).rss(0.225);
+    build();
+
+    governor.tickNow();
+
+    CleanupReport r = governor.status().recentCleanups().get(0);
+    long gap = Math.round(0.90 * ScriptedSensor.HEAP_MAX) - (long) (0.80 * ScriptedSensor.HEAP_MAX);
+    assertThat(r.targetBytes()).isCloseTo(gap / 4, org.assertj.core.data.Offset.offset(2L));
+    assertThat(cache.requests).singleElement().satisfies(rq -> assertThat(rq.targetBytes()).isLessThanOrEqualTo(gap / 4 + 2));
+  }
+
+  @Test
+  void givenThisProcessHoldsTheWholeWorkingSetThenItAnswersForTheWholeGap() {
+    sensor.ratio(0.30).container(0.90).rss(0.95);
+    build();
+
+    governor.tickNow();
+
+    long gap = Math.round(0.90 * ScriptedSensor.HEAP_MAX) - (long) (0.80 * ScriptedSensor.HEAP_MAX);
+    assertThat(governor.status().recentCleanups().get(0).targetBytes()).isEqualTo(gap);
+  }
 }

@@ -21,6 +21,8 @@ public final class ScriptedSensor implements MemorySensor {
   public final AtomicInteger samples = new AtomicInteger();
   public final AtomicInteger closes = new AtomicInteger();
 
+  private volatile double rssRatio = Double.NaN;
+
   public ScriptedSensor(GovernorClock clock) {
     this.clock = clock;
   }
@@ -34,6 +36,12 @@ public final class ScriptedSensor implements MemorySensor {
   /** Sets a container working set of {@code r} × a 1000 MiB limit; NaN (the default) for no container. */
   public ScriptedSensor container(double r) {
     this.containerRatio = r;
+    return this;
+  }
+
+  /** Sets this process's RSS to {@code r} × 1000 MiB; NaN (the default) for unknown. */
+  public ScriptedSensor rss(double r) {
+    this.rssRatio = r;
     return this;
   }
 
@@ -74,6 +82,9 @@ public final class ScriptedSensor implements MemorySensor {
         .heap(old, HEAP_MAX, HEAP_MAX)
         .oldGenAfterGc(old)
         .gc(gcCount, 0.0, 1);
+    if (!Double.isNaN(rssRatio)) {
+      b.rss(Math.round(rssRatio * HEAP_MAX), -1);
+    }
     double c = containerRatio;
     if (!Double.isNaN(c)) {
       long ws = Math.round(c * HEAP_MAX);
