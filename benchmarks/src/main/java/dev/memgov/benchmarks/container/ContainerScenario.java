@@ -54,6 +54,7 @@ public final class ContainerScenario {
     opt.put("load", "40s");
     opt.put("out", "");
     opt.put("jvm", "");
+    opt.put("modes", "ungoverned,governed");
     List<String> demoArgs = new ArrayList<>(List.of("--rate", "0", "--keys", "200000", "--value-size", "4k-16k",
         "--spike", "15%", "--spike-period", "10s", "--spike-hold", "2s"));
     for (int i = 1; i < args.length; i++) {
@@ -95,7 +96,8 @@ public final class ContainerScenario {
 
   static void usage(String why) {
     System.err.println("usage: ContainerScenario survival|density|idle [--jar J] [--limit 384m] [--heap 512m] [--runs 3]"
-        + " [--seconds 90] [--tenants 2,3,4] [--load 40s] [--jvm '-XX:+UseG1GC'] [--out DIR] [-- demo flags...]\n" + why);
+        + " [--seconds 90] [--tenants 2,3,4] [--modes ungoverned,governed] [--load 40s] [--jvm '-XX:+UseG1GC'] [--out DIR]"
+        + " [-- demo flags...]\n" + why);
     System.exit(2);
   }
 

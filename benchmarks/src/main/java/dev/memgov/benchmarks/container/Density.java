@@ -23,7 +23,7 @@ final class Density {
     for (String k : opt.get("tenants").split(",")) {
       int tenants = Integer.parseInt(k.trim());
       for (int r = 0; r < runs; r++) {
-        for (String mode : List.of("ungoverned", "governed")) {
+        for (String mode : modes(opt)) {
           String name = "memgov-scn-" + ProcessHandle.current().pid() + "-d" + tenants + mode.charAt(0) + r;
           try (MemoryCgroup cg = MemoryCgroup.create(name, limit)) {
             List<ContainerScenario.Tenant> ts = new ArrayList<>();
@@ -51,5 +51,20 @@ final class Density {
         }
       }
     }
+  }
+
+  /** {@code --modes}: which of ungoverned and governed to run, in that order (default both). */
+  static List<String> modes(Map<String, String> opt) {
+    String m = opt.getOrDefault("modes", "ungoverned,governed");
+    List<String> out = new ArrayList<>();
+    for (String mode : List.of("ungoverned", "governed")) {
+      if (List.of(m.split(",")).contains(mode)) {
+        out.add(mode);
+      }
+    }
+    if (out.isEmpty()) {
+      throw new IllegalArgumentException("--modes must list ungoverned and/or governed, but was '" + m + "'");
+    }
+    return out;
   }
 }
