@@ -41,6 +41,7 @@ public final class GovernorPolicy {
   private final boolean systemGcEnabled;
   private final boolean nativeTrimEnabled;
   private final Duration idleUncommitInterval;
+  private final Duration idleAfter;
 
   private GovernorPolicy(Builder b) {
     this.warningPercent = b.warningPercent;
@@ -61,6 +62,7 @@ public final class GovernorPolicy {
     this.systemGcEnabled = b.systemGcEnabled;
     this.nativeTrimEnabled = b.nativeTrimEnabled;
     this.idleUncommitInterval = b.idleUncommitInterval;
+    this.idleAfter = b.idleAfter;
   }
 
   /** The defaults: 70 / 85 / 92 %, 5 points of hysteresis, a 1 s tick. */
@@ -93,6 +95,7 @@ public final class GovernorPolicy {
     b.systemGcEnabled = systemGcEnabled;
     b.nativeTrimEnabled = nativeTrimEnabled;
     b.idleUncommitInterval = idleUncommitInterval;
+    b.idleAfter = idleAfter;
     return b;
   }
 
@@ -243,6 +246,16 @@ public final class GovernorPolicy {
     return idleUncommitInterval;
   }
 
+  /**
+   * How long the process must be quiet — no GC completed and heap use grown by less than 1 % of the
+   * heap's maximum — before the governor runs its one idle give-back (a light cleanup, then one GC
+   * with a low {@code MaxHeapFreeRatio} and a native trim), once per idle period; {@link
+   * Duration#ZERO} turns it off.
+   */
+  public Duration idleAfter() {
+    return idleAfter;
+  }
+
   /** Every setting by its property key, in a stable order, for status views and logs. */
   public Map<String, Object> asMap() {
     Map<String, Object> m = new LinkedHashMap<>();
@@ -294,7 +307,8 @@ public final class GovernorPolicy {
     TIMER_TRIGGER("timerTrigger", (b, v) -> b.timerTriggerEnabled(parseBoolean(v)), p -> p.timerTriggerEnabled),
     SYSTEM_GC("systemGc", (b, v) -> b.systemGcEnabled(parseBoolean(v)), p -> p.systemGcEnabled),
     NATIVE_TRIM("nativeTrim", (b, v) -> b.nativeTrimEnabled(parseBoolean(v)), p -> p.nativeTrimEnabled),
-    IDLE_UNCOMMIT_INTERVAL("idleUncommitInterval", (b, v) -> b.idleUncommitInterval(parseDuration(v)), p -> p.idleUncommitInterval);
+    IDLE_UNCOMMIT_INTERVAL("idleUncommitInterval", (b, v) -> b.idleUncommitInterval(parseDuration(v)), p -> p.idleUncommitInterval),
+    IDLE_AFTER("idleAfter", (b, v) -> b.idleAfter(parseDuration(v)), p -> p.idleAfter);
 
     private final String camel;
     private final java.util.function.BiConsumer<Builder, String> apply;
@@ -423,6 +437,7 @@ public final class GovernorPolicy {
     private boolean systemGcEnabled = true;
     private boolean nativeTrimEnabled = true;
     private Duration idleUncommitInterval = Duration.ofSeconds(60);
+    private Duration idleAfter = Duration.ofSeconds(15);
 
     private Builder() {
       cooldowns.put(CleanupLevel.LIGHT, Duration.ofSeconds(5));
@@ -537,6 +552,15 @@ public final class GovernorPolicy {
     /** {@link Duration#ZERO} leaves the JVM's periodic-GC setting alone. */
     public Builder idleUncommitInterval(Duration interval) {
       this.idleUncommitInterval = between(Key.IDLE_UNCOMMIT_INTERVAL, interval, Duration.ZERO, Duration.ofDays(1));
+      return this;
+    }
+
+    /**
+     * How long the process must be quiet before the idle give-back runs (see {@link
+     * GovernorPolicy#idleAfter()}); {@link Duration#ZERO} turns it off.
+     */
+    public Builder idleAfter(Duration quiet) {
+      this.idleAfter = between(Key.IDLE_AFTER, quiet, Duration.ZERO, Duration.ofDays(1));
       return this;
     }
 

@@ -73,6 +73,7 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
   private final EventBus events;
   private final HistoryRing history;
   private final Steering steering;
+  private final IdleDetector idle;
   private final Ladder ladder;
   private final TrendEstimator trendEstimator;
   private final AtomicBoolean gcTickPending = new AtomicBoolean();
@@ -108,6 +109,7 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
     this.events = new EventBus(name);
     this.history = new HistoryRing(policy.historySize());
     this.steering = new Steering(policy);
+    this.idle = new IdleDetector(policy);
     this.ladder = new Ladder(name, clock);
     this.trendEstimator = new TrendEstimator(policy);
     for (Governable g : governables) {
@@ -457,12 +459,15 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
     MemorySnapshot snap = lastSnapshot;
     Pressure p = lastPressure;
     CleanupLevel level = steering.decide(p, snap, now);
+    boolean idleNow = idle.due(p, snap, now);
     if (level != null) {
       long gap = level == CleanupLevel.LIGHT ? 0
           : PressureEvaluator.bytesOverTarget(snap, p.governing(), leaveTarget(p.level()));
       cleanup(level, trigger, gap, true, p, snap.gcCount(), now);
     } else if (steering.restoreDue(p, now)) {
       restoreStep(now);
+    } else if (idleNow) {
+      idleGiveBack(p, snap, now);
     }
     if (LOG.isDebugEnabled()) {
       LOG.debug("memgov '{}': tick {} ({}): {} {} {}", name, tickCount, trigger.name().toLowerCase(Locale.ROOT),
@@ -544,7 +549,8 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
   private CleanupReport cleanup(CleanupLevel level, Trigger trigger, long gap, boolean automatic, Pressure before,
       long gcCount, long now) {
     long startedMillis = clock.currentTimeMillis();
-    List<Ladder.Step> steps = Ladder.plan(governables, level, gap, before.governing());
+    List<Governable> asked = trigger == Trigger.IDLE ? idleGovernables() : governables;
+    List<Ladder.Step> steps = Ladder.plan(asked, level, gap, before.governing());
     List<CleanupReport.GovernableOutcome> outcomes = ladder.run(steps, level, trigger, before.governing());
     List<String> errors = new ArrayList<>();
     for (CleanupReport.GovernableOutcome o : outcomes) {
@@ -554,7 +560,9 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
     }
     CleanupReport report = new CleanupReport(++cleanupSeq, trigger, level, before, gap, startedMillis,
         clock.nanoTime() - now, outcomes, errors);
-    steering.ran(level, before, now, gcCount, automatic);
+    if (trigger != Trigger.IDLE) { // the idle give-back is no pressure episode and starts no cooldown
+      steering.ran(level, before, now, gcCount, automatic);
+    }
     List<CleanupReport> recent = new ArrayList<>(recentCleanups);
     recent.add(report);
     if (recent.size() > RECENT_CLEANUPS) {
@@ -566,6 +574,41 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
       events.publish(new GovernorEvent.CleanupCompleted(startedMillis, report));
     }
     return report;
+  }
+
+  /**
+   * The idle give-back: a light cleanup with trigger {@link Trigger#IDLE} of the caches (expired
+   * entries go) and the JVM governable, which answers with one GC under a low {@code
+   * MaxHeapFreeRatio} and a native trim. Pools and thread pools are not asked. At NORMAL only, once
+   * per idle period ({@link IdleDetector}).
+   */
+  private void idleGiveBack(Pressure p, MemorySnapshot snap, long now) {
+    idle.gaveBack();
+    LOG.info("memgov '{}': idle for {} s (no GC, heap use +{}, committed heap {}): idle give-back", name,
+        idle.quietNanos(now) / 1_000_000_000L, Bytes.format(idle.grownBytes()), Bytes.format(snap.heapCommitted()));
+    CleanupReport r = cleanup(CleanupLevel.LIGHT, Trigger.IDLE, 0, true, p, snap.gcCount(), now);
+    for (CleanupReport.GovernableOutcome o : r.outcomes()) {
+      if (JvmGovernable.NAME.equals(o.name())) {
+        LOG.info("memgov '{}': {}", name, o.action());
+      }
+    }
+  }
+
+  /** Who the idle give-back asks: the JVM and the caches (whose light cleanup drops expired entries). */
+  private List<Governable> idleGovernables() {
+    List<Governable> asked = new ArrayList<>();
+    for (Governable g : governables) {
+      String kind;
+      try {
+        kind = g.kind();
+      } catch (RuntimeException e) {
+        continue;
+      }
+      if (g instanceof JvmGovernable || "cache".equals(kind)) {
+        asked.add(g);
+      }
+    }
+    return asked;
   }
 
   private void logCleanup(CleanupReport r) {
