@@ -37,6 +37,10 @@ import javax.management.ObjectName;
  * SoftMaxHeapSize} (its budget, in bytes) and restores it in steps when calm. Each action that
  * cannot run here is skipped with the reason in the report.
  *
+ * <p>A {@code light} reclaim with trigger {@link Trigger#IDLE} — the governor's idle give-back,
+ * once per idle period — runs {@link #idleGiveBack()}: one GC with {@code MaxHeapFreeRatio}
+ * lowered to {@value #IDLE_MAX_FREE} % for its duration, then a native trim.
+ *
  * <p>{@link #applyIdleUncommit()} (called when the governor starts) sets the manageable {@code
  * G1PeriodicGCInterval} to the policy's {@code idleUncommitInterval}, so an idle G1 JVM returns
  * committed heap to the OS; {@link #revertIdleUncommit()} (on close) puts the old value back.
