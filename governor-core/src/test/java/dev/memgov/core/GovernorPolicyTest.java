@@ -145,6 +145,17 @@ class GovernorPolicyTest {
         "memgov.idle-after: idleAfter must be between PT0S and PT24H, but was PT25H");
   }
 
+  @Test
+  void idleCacheShedPercentIsOffByDefaultAndAtMostFifty() {
+    assertThat(GovernorPolicy.defaults().idleCacheShedPercent()).isZero();
+    assertThat(GovernorPolicy.fromProperties(props("memgov.idle-cache-shed-percent", "30")).idleCacheShedPercent())
+        .isEqualTo(30);
+    assertMessage(() -> GovernorPolicy.builder().idleCacheShedPercent(60),
+        "idleCacheShedPercent must be between 0 and 50, but was 60");
+    assertMessage(() -> GovernorPolicy.fromEnvironment(Map.of("MEMGOV_IDLE_CACHE_SHED_PERCENT", "-1")),
+        "MEMGOV_IDLE_CACHE_SHED_PERCENT: idleCacheShedPercent must be between 0 and 50, but was -1");
+  }
+
   private static Properties props(String key, String value) {
     Properties p = new Properties();
     p.setProperty(key, value);

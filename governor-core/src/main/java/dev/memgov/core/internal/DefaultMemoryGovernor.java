@@ -549,7 +549,7 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
   private CleanupReport cleanup(CleanupLevel level, Trigger trigger, long gap, boolean automatic, Pressure before,
       long gcCount, long now) {
     long startedMillis = clock.currentTimeMillis();
-    List<Governable> asked = trigger == Trigger.IDLE ? idleGovernables() : governables;
+    List<Governable> asked = trigger == Trigger.IDLE ? idleGovernables(level == CleanupLevel.LIGHT) : governables;
     List<Ladder.Step> steps = Ladder.plan(asked, level, gap, before.governing());
     List<CleanupReport.GovernableOutcome> outcomes = ladder.run(steps, level, trigger, before.governing());
     List<String> errors = new ArrayList<>();
@@ -586,6 +586,16 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
     idle.gaveBack();
     LOG.info("memgov '{}': idle for {} s (no GC, heap use +{}, committed heap {}): idle give-back", name,
         idle.quietNanos(now) / 1_000_000_000L, Bytes.format(idle.grownBytes()), Bytes.format(snap.heapCommitted()));
+    int shed = policy.idleCacheShedPercent();
+    if (shed > 0) { // opt-in: evict a share of the caches first, so the GC below returns their memory too
+      long held = 0;
+      for (Governable g : idleGovernables(false)) {
+        held += Math.max(0, Ladder.footprint(g));
+      }
+      if (held > 0) {
+        cleanup(CleanupLevel.STANDARD, Trigger.IDLE, held * shed / 100, true, p, snap.gcCount(), now);
+      }
+    }
     CleanupReport r = cleanup(CleanupLevel.LIGHT, Trigger.IDLE, 0, true, p, snap.gcCount(), now);
     for (CleanupReport.GovernableOutcome o : r.outcomes()) {
       if (JvmGovernable.NAME.equals(o.name())) {
@@ -594,8 +604,11 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
     }
   }
 
-  /** Who the idle give-back asks: the JVM and the caches (whose light cleanup drops expired entries). */
-  private List<Governable> idleGovernables() {
+  /**
+   * Who the idle give-back asks: the caches (whose light cleanup drops expired entries) and, with
+   * {@code jvm}, the JVM.
+   */
+  private List<Governable> idleGovernables(boolean jvm) {
     List<Governable> asked = new ArrayList<>();
     for (Governable g : governables) {
       String kind;
@@ -604,7 +617,7 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
       } catch (RuntimeException e) {
         continue;
       }
-      if (g instanceof JvmGovernable || "cache".equals(kind)) {
+      if ((jvm && g instanceof JvmGovernable) || "cache".equals(kind)) {
         asked.add(g);
       }
     }

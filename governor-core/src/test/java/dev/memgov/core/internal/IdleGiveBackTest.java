@@ -26,8 +26,12 @@ class IdleGiveBackTest {
   DefaultMemoryGovernor governor;
 
   void governor(Duration idleAfter) {
+    governor(GovernorPolicy.builder().idleAfter(idleAfter));
+  }
+
+  void governor(GovernorPolicy.Builder policy) {
     governor = (DefaultMemoryGovernor) MemoryGovernor.builder().name("idle").clock(clock).sensor(sensor)
-        .policy(GovernorPolicy.builder().timerTriggerEnabled(false).idleAfter(idleAfter).build())
+        .policy(policy.timerTriggerEnabled(false).build())
         .jmxEnabled(false).jvmGovernable(false).governable(cache).governable(pool).build();
     governor.start();
   }
@@ -110,6 +114,23 @@ class IdleGiveBackTest {
     }
     assertThat(idleReports()).isEmpty();
     assertThat(cache.requests).isEmpty();
+  }
+
+  @Test
+  void withIdleCacheShedPercentTheCachesAreCutFirstThenTheLightGiveBackRuns() {
+    governor(GovernorPolicy.builder().idleAfter(Duration.ofSeconds(15)).idleCacheShedPercent(30));
+    ticks(16);
+    List<CleanupReport> idle = idleReports();
+    assertThat(idle).extracting(CleanupReport::level).containsExactly(CleanupLevel.STANDARD, CleanupLevel.LIGHT);
+    assertThat(idle.get(0).targetBytes()).isEqualTo(30 * MIB);
+    assertThat(idle.get(0).outcomes()).extracting(GovernableOutcome::name).containsExactly("users");
+    assertThat(cache.requests).extracting(q -> q.level() + " " + q.targetBytes() + " " + q.trigger())
+        .containsExactly("STANDARD " + 30 * MIB + " IDLE", "LIGHT 0 IDLE");
+    assertThat(cache.footprintBytes()).isLessThanOrEqualTo(70 * MIB);
+    assertThat(pool.requests).isEmpty();
+    // still once per idle period
+    ticks(60);
+    assertThat(idleReports()).hasSize(2);
   }
 
   @Test
