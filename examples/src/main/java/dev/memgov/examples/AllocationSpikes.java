@@ -30,6 +30,7 @@ final class AllocationSpikes implements AutoCloseable {
       Executors.newSingleThreadScheduledExecutor(Workload.threads("tenant-spikes"));
   private volatile List<byte[]> held = List.of();
   private volatile boolean paused;
+  private volatile boolean closed;
   final AtomicLong heldBytes = new AtomicLong();
   final LongAdder spikes = new LongAdder();
   final LongAdder failed = new LongAdder();
@@ -58,8 +59,9 @@ final class AllocationSpikes implements AutoCloseable {
     return paused;
   }
 
-  private void spike() {
-    if (paused) {
+  /** Makes one spike now (the scheduler calls it every period); nothing once closed. */
+  void spike() {
+    if (paused || closed) {
       return;
     }
     List<byte[]> chunks = new ArrayList<>();
@@ -83,7 +85,14 @@ final class AllocationSpikes implements AutoCloseable {
           Bytes.format(bytes), Bytes.format(got));
       return;
     }
-    scheduler.schedule(this::release, hold.toMillis(), TimeUnit.MILLISECONDS);
+    try {
+      scheduler.schedule(this::release, hold.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      release(); // closed while this spike was being allocated: let it go now, not never
+    }
+    if (closed) {
+      release();
+    }
   }
 
   private void release() {
@@ -98,6 +107,7 @@ final class AllocationSpikes implements AutoCloseable {
 
   @Override
   public void close() {
+    closed = true;
     scheduler.shutdownNow();
     release();
   }

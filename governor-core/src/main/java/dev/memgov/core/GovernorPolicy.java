@@ -41,6 +41,8 @@ public final class GovernorPolicy {
   private final boolean systemGcEnabled;
   private final boolean nativeTrimEnabled;
   private final Duration idleUncommitInterval;
+  private final Duration idleAfter;
+  private final int idleCacheShedPercent;
 
   private GovernorPolicy(Builder b) {
     this.warningPercent = b.warningPercent;
@@ -61,6 +63,8 @@ public final class GovernorPolicy {
     this.systemGcEnabled = b.systemGcEnabled;
     this.nativeTrimEnabled = b.nativeTrimEnabled;
     this.idleUncommitInterval = b.idleUncommitInterval;
+    this.idleAfter = b.idleAfter;
+    this.idleCacheShedPercent = b.idleCacheShedPercent;
   }
 
   /** The defaults: 70 / 85 / 92 %, 5 points of hysteresis, a 1 s tick. */
@@ -93,6 +97,8 @@ public final class GovernorPolicy {
     b.systemGcEnabled = systemGcEnabled;
     b.nativeTrimEnabled = nativeTrimEnabled;
     b.idleUncommitInterval = idleUncommitInterval;
+    b.idleAfter = idleAfter;
+    b.idleCacheShedPercent = idleCacheShedPercent;
     return b;
   }
 
@@ -243,6 +249,26 @@ public final class GovernorPolicy {
     return idleUncommitInterval;
   }
 
+  /**
+   * How long the process must be quiet — no GC completed and heap use grown by less than 1 % of the
+   * heap's maximum — before the governor runs its one idle give-back (a light cleanup, then one GC
+   * with a low {@code MaxHeapFreeRatio} and a native trim), once per idle period; {@link
+   * Duration#ZERO} turns it off.
+   */
+  public Duration idleAfter() {
+    return idleAfter;
+  }
+
+  /**
+   * The share of what the caches hold that the idle give-back evicts first (a {@code standard}
+   * cleanup of the caches only, sized to it, at most half of each cache), 0-50; 0 (the default)
+   * evicts nothing. Budgets grow back by the usual restore steps; the evicted entries are reloaded
+   * on demand.
+   */
+  public int idleCacheShedPercent() {
+    return idleCacheShedPercent;
+  }
+
   /** Every setting by its property key, in a stable order, for status views and logs. */
   public Map<String, Object> asMap() {
     Map<String, Object> m = new LinkedHashMap<>();
@@ -294,7 +320,9 @@ public final class GovernorPolicy {
     TIMER_TRIGGER("timerTrigger", (b, v) -> b.timerTriggerEnabled(parseBoolean(v)), p -> p.timerTriggerEnabled),
     SYSTEM_GC("systemGc", (b, v) -> b.systemGcEnabled(parseBoolean(v)), p -> p.systemGcEnabled),
     NATIVE_TRIM("nativeTrim", (b, v) -> b.nativeTrimEnabled(parseBoolean(v)), p -> p.nativeTrimEnabled),
-    IDLE_UNCOMMIT_INTERVAL("idleUncommitInterval", (b, v) -> b.idleUncommitInterval(parseDuration(v)), p -> p.idleUncommitInterval);
+    IDLE_UNCOMMIT_INTERVAL("idleUncommitInterval", (b, v) -> b.idleUncommitInterval(parseDuration(v)), p -> p.idleUncommitInterval),
+    IDLE_AFTER("idleAfter", (b, v) -> b.idleAfter(parseDuration(v)), p -> p.idleAfter),
+    IDLE_CACHE_SHED_PERCENT("idleCacheShedPercent", (b, v) -> b.idleCacheShedPercent(parseInt(v)), p -> p.idleCacheShedPercent);
 
     private final String camel;
     private final java.util.function.BiConsumer<Builder, String> apply;
@@ -423,6 +451,8 @@ public final class GovernorPolicy {
     private boolean systemGcEnabled = true;
     private boolean nativeTrimEnabled = true;
     private Duration idleUncommitInterval = Duration.ofSeconds(60);
+    private Duration idleAfter = Duration.ofSeconds(15);
+    private int idleCacheShedPercent = 0;
 
     private Builder() {
       cooldowns.put(CleanupLevel.LIGHT, Duration.ofSeconds(5));
@@ -537,6 +567,24 @@ public final class GovernorPolicy {
     /** {@link Duration#ZERO} leaves the JVM's periodic-GC setting alone. */
     public Builder idleUncommitInterval(Duration interval) {
       this.idleUncommitInterval = between(Key.IDLE_UNCOMMIT_INTERVAL, interval, Duration.ZERO, Duration.ofDays(1));
+      return this;
+    }
+
+    /**
+     * How long the process must be quiet before the idle give-back runs (see {@link
+     * GovernorPolicy#idleAfter()}); {@link Duration#ZERO} turns it off.
+     */
+    public Builder idleAfter(Duration quiet) {
+      this.idleAfter = between(Key.IDLE_AFTER, quiet, Duration.ZERO, Duration.ofDays(1));
+      return this;
+    }
+
+    /** The share of the caches' contents the idle give-back evicts, 0 (none, the default)-50. */
+    public Builder idleCacheShedPercent(int percent) {
+      if (percent < 0 || percent > 50) {
+        throw new IllegalArgumentException("idleCacheShedPercent must be between 0 and 50, but was " + percent);
+      }
+      this.idleCacheShedPercent = percent;
       return this;
     }
 

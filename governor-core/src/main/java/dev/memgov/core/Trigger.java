@@ -15,7 +15,13 @@ public enum Trigger {
   /** The HTTP API. */
   HTTP,
   /** A JMX operation. */
-  JMX;
+  JMX,
+  /**
+   * The governor's idle give-back: the process has been quiet for the policy's {@code idleAfter}
+   * (see {@link GovernorPolicy#idleAfter()}), so a light cleanup runs and the JVM returns committed
+   * heap and native memory.
+   */
+  IDLE;
 
   /** The lower-case name used on the wire and in metric tags. */
   public String wireName() {

@@ -128,6 +128,40 @@ class GovernorPolicyTest {
     assertThat(GovernorPolicy.Key.RSS_LIMIT.env()).isEqualTo("MEMGOV_RSS_LIMIT");
   }
 
+  @Test
+  void idleAfterDefaultsTo15sIsReadFromPropertiesAndEnvironmentAndZeroTurnsItOff() {
+    assertThat(GovernorPolicy.defaults().idleAfter()).isEqualTo(Duration.ofSeconds(15));
+    assertThat(GovernorPolicy.defaults().asMap()).containsEntry("idleAfter", Duration.ofSeconds(15));
+    Properties p = new Properties();
+    p.setProperty("memgov.idle-after", "0s");
+    assertThat(GovernorPolicy.fromProperties(p).idleAfter()).isEqualTo(Duration.ZERO);
+    assertThat(GovernorPolicy.fromEnvironment(Map.of("MEMGOV_IDLE_AFTER", "2m")).idleAfter())
+        .isEqualTo(Duration.ofMinutes(2));
+    assertMessage(() -> GovernorPolicy.builder().idleAfter(Duration.ofSeconds(-1)),
+        "idleAfter must be between PT0S and PT24H, but was PT-1S");
+    assertMessage(() -> GovernorPolicy.fromEnvironment(Map.of("MEMGOV_IDLE_AFTER", "soon")),
+        "MEMGOV_IDLE_AFTER: must be a duration such as 500ms, 5s, 2m, 1h or PT5S, but was 'soon'");
+    assertMessage(() -> GovernorPolicy.fromProperties(props("memgov.idle-after", "25h")),
+        "memgov.idle-after: idleAfter must be between PT0S and PT24H, but was PT25H");
+  }
+
+  @Test
+  void idleCacheShedPercentIsOffByDefaultAndAtMostFifty() {
+    assertThat(GovernorPolicy.defaults().idleCacheShedPercent()).isZero();
+    assertThat(GovernorPolicy.fromProperties(props("memgov.idle-cache-shed-percent", "30")).idleCacheShedPercent())
+        .isEqualTo(30);
+    assertMessage(() -> GovernorPolicy.builder().idleCacheShedPercent(60),
+        "idleCacheShedPercent must be between 0 and 50, but was 60");
+    assertMessage(() -> GovernorPolicy.fromEnvironment(Map.of("MEMGOV_IDLE_CACHE_SHED_PERCENT", "-1")),
+        "MEMGOV_IDLE_CACHE_SHED_PERCENT: idleCacheShedPercent must be between 0 and 50, but was -1");
+  }
+
+  private static Properties props(String key, String value) {
+    Properties p = new Properties();
+    p.setProperty(key, value);
+    return p;
+  }
+
   private static void assertMessage(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String message) {
     assertThatThrownBy(call).isInstanceOf(IllegalArgumentException.class).hasMessage(message);
   }

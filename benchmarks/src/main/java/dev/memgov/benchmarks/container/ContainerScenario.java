@@ -115,6 +115,8 @@ public final class ContainerScenario {
     volatile String cacheBudget = "?";
     volatile long requestsPerSecond = -1;
     final StringBuilder tail = new StringBuilder();
+    /** Lines other than status lines (the demo's events), the first 200. */
+    final List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     Tenant(String label, Process process) {
       this.label = label;
@@ -135,6 +137,8 @@ public final class ContainerScenario {
             cacheBudget = m.group(2);
             hitRate = m.group(3).equals("?") ? Double.NaN : Integer.parseInt(m.group(3)) / 100.0;
             requestsPerSecond = Long.parseLong(m.group(4));
+          } else if (events.size() < 200) {
+            events.add(line);
           }
           synchronized (tail) {
             tail.append(line).append('\n');

@@ -11,6 +11,8 @@ import java.util.Map;
  * Idle give-back: the demo runs its load for {@code --load}, then stays up idle ({@code
  * --load-for}); the working set of its cgroup is read at the end of the load and every second
  * after, governed and ungoverned, interleaved. The limit is set high enough not to interfere.
+ * After the table: each tenant's status line at +60 s (live set, cache) and its idle cleanup
+ * events (the governor's idle give-back, trigger {@code idle}).
  */
 final class Idle {
   private Idle() {}
@@ -23,6 +25,7 @@ final class Idle {
     List<String> args = new ArrayList<>(demoArgs);
     args.addAll(List.of("--load-for", loadSeconds + "s"));
     Map<String, List<double[]>> byMode = new LinkedHashMap<>();
+    List<String> notes = new ArrayList<>();
     System.out.println("| tenant | run | working set at load end MiB | +30 s | +60 s | at the end |");
     System.out.println("|---|---|---|---|---|---|");
     for (int r = 0; r < runs; r++) {
@@ -36,6 +39,7 @@ final class Idle {
           double at30 = Double.NaN;
           double at60 = Double.NaN;
           double last = Double.NaN;
+          String status60 = "";
           while (t.process.isAlive()) {
             double s = (System.nanoTime() - start) / 1e9;
             double ws;
@@ -52,6 +56,7 @@ final class Idle {
             }
             if (s <= loadSeconds + 60) {
               at60 = ws;
+              status60 = t.lastStatus;
             }
             last = ws;
             Thread.sleep(500);
@@ -60,6 +65,12 @@ final class Idle {
           System.out.printf(Locale.ROOT, "| %s | %d | %.0f | %.0f | %.0f | %.0f%s |%n", mode, r + 1, atEnd, at30, at60, last,
               exit == 0 ? "" : " (exit " + exit + ")");
           byMode.computeIfAbsent(mode, k -> new ArrayList<>()).add(new double[] {atEnd, at30, at60});
+          notes.add(mode + " " + (r + 1) + " at +60 s: " + status60.trim());
+          for (String line : t.events) {
+            if (line.contains("(idle") || line.contains("load stopped")) {
+              notes.add(mode + " " + (r + 1) + ": " + line.trim());
+            }
+          }
         }
       }
     }
@@ -72,5 +83,9 @@ final class Idle {
     System.out.println();
     System.out.println("governed working set 60 s after the load, less than ungoverned by: "
         + ContainerScenario.median(ratios, "%.0f%%"));
+    System.out.println();
+    for (String n : notes) {
+      System.out.println("    " + n);
+    }
   }
 }

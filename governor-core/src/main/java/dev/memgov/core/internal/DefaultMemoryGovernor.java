@@ -79,6 +79,7 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
    */
   static final long LEAK_WARNING_INTERVAL_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(10);
   private long lastLeakWarningNanos = Long.MIN_VALUE;
+  private final IdleDetector idle;
   private final Ladder ladder;
   private final TrendEstimator trendEstimator;
   private final AtomicBoolean gcTickPending = new AtomicBoolean();
@@ -114,6 +115,7 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
     this.events = new EventBus(name);
     this.history = new HistoryRing(policy.historySize());
     this.steering = new Steering(policy);
+    this.idle = new IdleDetector(policy);
     this.ladder = new Ladder(name, clock);
     this.trendEstimator = new TrendEstimator(policy);
     for (Governable g : governables) {
@@ -463,12 +465,15 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
     MemorySnapshot snap = lastSnapshot;
     Pressure p = lastPressure;
     CleanupLevel level = steering.decide(p, snap, now);
+    boolean idleNow = idle.due(p, snap, now);
     if (level != null) {
       long gap = level == CleanupLevel.LIGHT ? 0
           : ownShare(PressureEvaluator.bytesOverTarget(snap, p.governing(), leaveTarget(p.level())), snap, p.governing());
       cleanup(level, trigger, gap, true, p, snap.gcCount(), now);
     } else if (steering.restoreDue(p, now)) {
       restoreStep(now);
+    } else if (idleNow) {
+      idleGiveBack(p, snap, now);
     }
     if (LOG.isDebugEnabled()) {
       LOG.debug("memgov '{}': tick {} ({}): {} {} {}", name, tickCount, trigger.name().toLowerCase(Locale.ROOT),
@@ -568,7 +573,8 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
   private CleanupReport cleanup(CleanupLevel level, Trigger trigger, long gap, boolean automatic, Pressure before,
       long gcCount, long now) {
     long startedMillis = clock.currentTimeMillis();
-    List<Ladder.Step> steps = Ladder.plan(governables, level, gap, before.governing());
+    List<Governable> asked = trigger == Trigger.IDLE ? idleGovernables(level == CleanupLevel.LIGHT) : governables;
+    List<Ladder.Step> steps = Ladder.plan(asked, level, gap, before.governing());
     List<CleanupReport.GovernableOutcome> outcomes = ladder.run(steps, level, trigger, before.governing());
     List<String> errors = new ArrayList<>();
     for (CleanupReport.GovernableOutcome o : outcomes) {
@@ -578,7 +584,9 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
     }
     CleanupReport report = new CleanupReport(++cleanupSeq, trigger, level, before, gap, startedMillis,
         clock.nanoTime() - now, outcomes, errors);
-    steering.ran(level, before, now, gcCount, automatic);
+    if (trigger != Trigger.IDLE) { // the idle give-back is no pressure episode and starts no cooldown
+      steering.ran(level, before, now, gcCount, automatic);
+    }
     List<CleanupReport> recent = new ArrayList<>(recentCleanups);
     recent.add(report);
     if (recent.size() > RECENT_CLEANUPS) {
@@ -590,6 +598,54 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
       events.publish(new GovernorEvent.CleanupCompleted(startedMillis, report));
     }
     return report;
+  }
+
+  /**
+   * The idle give-back: a light cleanup with trigger {@link Trigger#IDLE} of the caches (expired
+   * entries go) and the JVM governable, which answers with one GC under a low {@code
+   * MaxHeapFreeRatio} and a native trim. Pools and thread pools are not asked. At NORMAL only, once
+   * per idle period ({@link IdleDetector}).
+   */
+  private void idleGiveBack(Pressure p, MemorySnapshot snap, long now) {
+    idle.gaveBack();
+    LOG.info("memgov '{}': idle for {} s (no GC, heap use +{}, committed heap {}): idle give-back", name,
+        idle.quietNanos(now) / 1_000_000_000L, Bytes.format(idle.grownBytes()), Bytes.format(snap.heapCommitted()));
+    int shed = policy.idleCacheShedPercent();
+    if (shed > 0) { // opt-in: evict a share of the caches first, so the GC below returns their memory too
+      long held = 0;
+      for (Governable g : idleGovernables(false)) {
+        held += Math.max(0, Ladder.footprint(g));
+      }
+      if (held > 0) {
+        cleanup(CleanupLevel.STANDARD, Trigger.IDLE, held * shed / 100, true, p, snap.gcCount(), now);
+      }
+    }
+    CleanupReport r = cleanup(CleanupLevel.LIGHT, Trigger.IDLE, 0, true, p, snap.gcCount(), now);
+    for (CleanupReport.GovernableOutcome o : r.outcomes()) {
+      if (JvmGovernable.NAME.equals(o.name())) {
+        LOG.info("memgov '{}': {}", name, o.action());
+      }
+    }
+  }
+
+  /**
+   * Who the idle give-back asks: the caches (whose light cleanup drops expired entries) and, with
+   * {@code jvm}, the JVM.
+   */
+  private List<Governable> idleGovernables(boolean jvm) {
+    List<Governable> asked = new ArrayList<>();
+    for (Governable g : governables) {
+      String kind;
+      try {
+        kind = g.kind();
+      } catch (RuntimeException e) {
+        continue;
+      }
+      if ((jvm && g instanceof JvmGovernable) || "cache".equals(kind)) {
+        asked.add(g);
+      }
+    }
+    return asked;
   }
 
   private void logCleanup(CleanupReport r) {

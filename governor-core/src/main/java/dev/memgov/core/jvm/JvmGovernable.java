@@ -10,6 +10,7 @@ import dev.memgov.core.ReclaimRequest;
 import dev.memgov.core.ReclaimResult;
 import dev.memgov.core.RestoreRequest;
 import dev.memgov.core.RestoreResult;
+import dev.memgov.core.Trigger;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.util.ArrayList;
@@ -36,6 +37,10 @@ import javax.management.ObjectName;
  * SoftMaxHeapSize} (its budget, in bytes) and restores it in steps when calm. Each action that
  * cannot run here is skipped with the reason in the report.
  *
+ * <p>A {@code light} reclaim with trigger {@link Trigger#IDLE} — the governor's idle give-back,
+ * once per idle period — runs {@link #idleGiveBack()}: one GC with {@code MaxHeapFreeRatio}
+ * lowered to {@value #IDLE_MAX_FREE} % for its duration, then a native trim.
+ *
  * <p>{@link #applyIdleUncommit()} (called when the governor starts) sets the manageable {@code
  * G1PeriodicGCInterval} to the policy's {@code idleUncommitInterval}, so an idle G1 JVM returns
  * committed heap to the OS; {@link #revertIdleUncommit()} (on close) puts the old value back.
@@ -57,6 +62,9 @@ public final class JvmGovernable implements Governable {
   /** Under RSS or container pressure a full GC may leave at most this share of the heap free. */
   static final int TIGHT_MAX_FREE = 30;
   static final int TIGHT_MIN_FREE = 10;
+  /** For the one GC of an idle give-back: at most this share of the heap stays free. */
+  static final int IDLE_MAX_FREE = 10;
+  static final int IDLE_MIN_FREE = 5;
 
   private final GovernorPolicy policy;
   private final MBeanServer server;
@@ -143,6 +151,9 @@ public final class JvmGovernable implements Governable {
   @Override
   public synchronized ReclaimResult reclaim(ReclaimRequest request) {
     CleanupLevel level = request.level();
+    if (level == CleanupLevel.LIGHT && request.trigger() == Trigger.IDLE) {
+      return ReclaimResult.done(idleGiveBack());
+    }
     boolean resident = level == CleanupLevel.STANDARD && request.residentPressure();
     if (level.compareTo(CleanupLevel.AGGRESSIVE) < 0 && !resident) {
       return ReclaimResult.nothing("nothing at " + level.wireName()
@@ -310,6 +321,106 @@ public final class JvmGovernable implements Governable {
       return done;
     } catch (RuntimeException e) {
       return "heap free ratios could not be put back yet: " + e.getMessage();
+    }
+  }
+
+  /**
+   * The idle give-back, run once per idle period by the governor (a {@code light} reclaim with
+   * trigger {@link Trigger#IDLE} lands here): lowers the manageable {@code MaxHeapFreeRatio} to
+   * {@value #IDLE_MAX_FREE} % (and {@code MinHeapFreeRatio} to {@value #IDLE_MIN_FREE} %) for one
+   * {@code System.gc()}, so the full GC leaves little committed heap beyond the live set, then puts
+   * both back exactly as they were and trims the native heap. Ratios set on the command line are
+   * kept (the GC then returns what they allow). Without a GC ({@code systemGc=false}, {@code
+   * -XX:+DisableExplicitGC}, or ratios that are not manageable) only the native trim runs; under
+   * ZGC or Shenandoah too (their heap is returned by their own uncommit).
+   *
+   * @return what was done, with the committed heap before and after, or why a part was skipped
+   */
+  public synchronized String idleGiveBack() {
+    if (released) {
+      return "idle give-back skipped: the governor is closed";
+    }
+    String why = idleGcSkipReason();
+    if (why != null) {
+      return "idle give-back: gc skipped: " + why + "; " + trim();
+    }
+    VMOption max = option(MAX_FREE);
+    VMOption min = option(MIN_FREE);
+    boolean ours = maxFreeBefore != null // lowered by us under pressure; put back exactly below
+        || (chosenByJvmOrUs(max, restoredMax) && chosenByJvmOrUs(min, restoredMin));
+    List<String> parts = new ArrayList<>(4);
+    String maxWas = max.getValue();
+    String minWas = min.getValue();
+    boolean lowered = false;
+    if (!ours) {
+      parts.add("heap free ratios kept: set on the command line (" + MIN_FREE + " " + minWas + ", " + MAX_FREE + " "
+          + maxWas + ")");
+    } else if (Long.parseLong(maxWas) <= IDLE_MAX_FREE) {
+      parts.add(MAX_FREE + " already " + maxWas + " %");
+    } else {
+      try {
+        // the minimum first: HotSpot rejects MinHeapFreeRatio > MaxHeapFreeRatio at every step
+        if (Long.parseLong(minWas) > IDLE_MIN_FREE) {
+          hotspot.setVMOption(MIN_FREE, Integer.toString(IDLE_MIN_FREE));
+        }
+        hotspot.setVMOption(MAX_FREE, Integer.toString(IDLE_MAX_FREE));
+        lowered = true;
+        parts.add(MAX_FREE + " " + maxWas + " -> " + IDLE_MAX_FREE + " %, " + MIN_FREE + " " + minWas + " -> "
+            + Math.min(Long.parseLong(minWas), IDLE_MIN_FREE) + " % for one GC");
+      } catch (RuntimeException e) {
+        putBackRatios(maxWas, minWas);
+        return "idle give-back: gc skipped: " + MAX_FREE + " could not be lowered (" + e.getMessage() + "); " + trim();
+      }
+    }
+    parts.add(gc());
+    if (lowered) {
+      parts.add(putBackRatios(maxWas, minWas));
+    }
+    parts.add(trim());
+    String action = "idle give-back: " + String.join("; ", parts);
+    lastAction = "last: " + action;
+    return action;
+  }
+
+  /** Why the idle give-back runs no GC here, or null when it does. */
+  private String idleGcSkipReason() {
+    if (!policy.systemGcEnabled()) {
+      return "disabled by policy (systemGc=false)";
+    }
+    if (flag("DisableExplicitGC")) {
+      return "the JVM runs with -XX:+DisableExplicitGC";
+    }
+    if (collector.equals("ZGC") || collector.equals("Shenandoah")) {
+      return collector + " returns free heap by its own uncommit";
+    }
+    if (collector.equals("Parallel")) {
+      // measured on JDK 17: with MaxHeapFreeRatio 10 a System.gc() left the committed heap as it was
+      return "Parallel returns committed heap only through its adaptive sizing, which a GC request does not speed up";
+    }
+    VMOption max = option(MAX_FREE);
+    VMOption min = option(MIN_FREE);
+    if (max == null || min == null || !max.isWriteable() || !min.isWriteable()) {
+      return MAX_FREE + " is not manageable in this JVM";
+    }
+    return null;
+  }
+
+  /**
+   * Puts the heap free ratios back to exactly {@code max} and {@code min} (maximum first, so min ≤
+   * max holds at every step) and remembers them as memgov's own, so a later pressure episode still
+   * treats them as the JVM's choice.
+   */
+  private String putBackRatios(String max, String min) {
+    try {
+      hotspot.setVMOption(MAX_FREE, max);
+      hotspot.setVMOption(MIN_FREE, min);
+      if (maxFreeBefore == null) {
+        restoredMax = max;
+        restoredMin = min;
+      }
+      return "ratios back to " + MAX_FREE + " " + max + " %, " + MIN_FREE + " " + min + " %";
+    } catch (RuntimeException e) {
+      return "heap free ratios could not be put back: " + e.getMessage();
     }
   }
 

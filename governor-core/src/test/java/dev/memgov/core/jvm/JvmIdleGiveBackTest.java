@@ -1,0 +1,97 @@
+package dev.memgov.core.jvm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.memgov.core.testkit.MemoryCgroup;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The idle give-back on a real JVM: each case is a child JVM ({@link IdleGiveBackProbe}) that
+ * allocated ~200 MiB of garbage around a 20 MiB live set and then stopped allocating.
+ */
+class JvmIdleGiveBackTest {
+
+  static Map<String, String> probe(List<String> flags, String... args) {
+    List<String> all = new ArrayList<>(List.of("-Xmx256m", "-Xms8m"));
+    all.addAll(flags);
+    try {
+      MemoryCgroup.Result r = MemoryCgroup.runPlain(
+          MemoryCgroup.javaCommand(all, IdleGiveBackProbe.class, args), Duration.ofSeconds(60));
+      assertThat(r.exitCode()).as(r.stderr()).isZero();
+      return r.properties();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static long bytes(Map<String, String> p, String key) {
+    return Long.parseLong(p.get(key));
+  }
+
+  @Test
+  void underG1TheGovernorReturnsCommittedHeapOnceIdleAndTheUngovernedJvmKeepsIt() {
+    // Given the same G1 child twice, side by side: one with a governor (idleAfter 2 s), one without
+    CompletableFuture<Map<String, String>> governed =
+        CompletableFuture.supplyAsync(() -> probe(List.of("-XX:+UseG1GC"), "governed", "8"));
+    Map<String, String> ungoverned = probe(List.of("-XX:+UseG1GC"), "ungoverned", "5");
+    Map<String, String> g = governed.join();
+
+    // Then the governed one gave back most of its committed heap a little after idleAfter, once
+    assertThat(bytes(g, "committedBefore")).as("the probe grew the heap").isGreaterThan(100L << 20);
+    assertThat(bytes(g, "idleAfterMillis")).as("the give-back ran").isBetween(2000L, 8000L);
+    assertThat(g.get("action")).contains("MaxHeapFreeRatio 70 -> 10 %").contains("ratios back to MaxHeapFreeRatio 70 %");
+    assertThat(bytes(g, "committedAfter")).as(g.get("action")).isLessThan(bytes(g, "committedBefore") / 2);
+    assertThat(g.get("idleCleanups")).isEqualTo("1");
+    assertThat(g.get("maxFreeAfter")).isEqualTo("70");
+    assertThat(g.get("minFreeAfter")).isEqualTo("40");
+    // and the ungoverned one kept it
+    assertThat(bytes(ungoverned, "idleAfterMillis")).isEqualTo(-1);
+    assertThat(bytes(ungoverned, "committedAfter")).isGreaterThanOrEqualTo(bytes(ungoverned, "committedBefore") * 9 / 10);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"-XX:+UseG1GC", "-XX:+UseSerialGC"})
+  void theGiveBackShrinksTheHeapToNearTheLiveSetAndPutsTheRatiosBack(String gcFlag) {
+    Map<String, String> p = probe(List.of(gcFlag), "direct");
+    // a 20 MiB live set: right after the GC the heap is committed about 10 % above it (Serial's
+    // young generation adds a little)
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("committed (\\d+) -> (\\d+) bytes").matcher(p.get("action"));
+    assertThat(m.find()).as(p.get("action")).isTrue();
+    assertThat(Long.parseLong(m.group(1))).isEqualTo(bytes(p, "committedBefore")).isGreaterThan(100L << 20);
+    assertThat(Long.parseLong(m.group(2))).as(p.get("action")).isLessThan(48L << 20);
+    // flags put back, and still the JVM's own for the next pressure episode, which tightens them
+    assertThat(p.get("maxFreeUnderPressure")).isEqualTo("30");
+    // a give-back during that episode puts back exactly the tightened values; restore then the defaults
+    assertThat(p.get("underPressure")).contains("MaxHeapFreeRatio 30 -> 10 %").contains("ratios back to MaxHeapFreeRatio 30 %");
+    assertThat(p.get("maxFreeAfterGiveBackUnderPressure")).isEqualTo("30");
+    assertThat(p.get("restore")).isEqualTo("MaxHeapFreeRatio back to 70 %, MinHeapFreeRatio back to 40 %");
+    assertThat(p.get("maxFreeAfter")).isEqualTo("70");
+    assertThat(p.get("minFreeAfter")).isEqualTo("40");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+    "-XX:+UseParallelGC|gc skipped: Parallel returns committed heap only through its adaptive sizing",
+    "-XX:+DisableExplicitGC|gc skipped: the JVM runs with -XX:+DisableExplicitGC",
+  })
+  void withoutAUsefulGcOnlyTheNativeTrimRunsAndTheHeapStays(String flag, String reason) {
+    Map<String, String> p = probe(List.of(flag), "direct");
+    assertThat(p.get("action")).startsWith("idle give-back: " + reason).contains("native trim");
+    assertThat(bytes(p, "committedAfterGiveBack")).isGreaterThanOrEqualTo(bytes(p, "committedBefore") * 9 / 10);
+    assertThat(p.get("maxFreeAfter")).isEqualTo(p.get("maxFreeBefore"));
+  }
+
+  @Test
+  void ratiosSetOnTheCommandLineAreKeptForTheGc() {
+    Map<String, String> p = probe(List.of("-XX:+UseG1GC", "-XX:MaxHeapFreeRatio=50"), "direct");
+    assertThat(p.get("action")).contains("heap free ratios kept: set on the command line").contains("gc: heap used");
+    assertThat(p.get("maxFreeAfter")).isEqualTo("50");
+  }
+}
