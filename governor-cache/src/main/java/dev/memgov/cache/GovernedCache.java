@@ -13,6 +13,7 @@ import dev.memgov.core.ReclaimRequest;
 import dev.memgov.core.ReclaimResult;
 import dev.memgov.core.RestoreRequest;
 import dev.memgov.core.RestoreResult;
+import com.github.benmanes.caffeine.cache.Ticker;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -69,6 +70,18 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
   private final RedisTier l2;
 
   private volatile long currentBudget;
+  /**
+   * Where restore stops until {@link #ceilingHoldNanos} has passed since the last cut: three
+   * quarters of what L1 held when the last standard-or-higher cleanup came. A cache that grew back
+   * to the size that brought pressure (a transient spike on top of it reached CRITICAL or
+   * EMERGENCY) would bring it again and be cut or cleared again, over and over; held below that
+   * size it leaves the spike its room. Each further cut within the hold lowers it again, so the
+   * cache settles at a size the workload's spikes fit beside.
+   */
+  private volatile long ceiling;
+  private volatile long ceilingSetNanos;
+  private final long ceilingHoldNanos;
+  private final Ticker clock;
   private volatile boolean admissionStopped;
   private volatile boolean compressL1;
   /**
@@ -111,6 +124,9 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
     this.codec = b.codec;
     this.configuredBudget = b.l1Budget;
     this.currentBudget = b.l1Budget;
+    this.ceiling = b.l1Budget;
+    this.ceilingHoldNanos = b.restoreCeilingHold.toNanos();
+    this.clock = b.ticker != null ? b.ticker : Ticker.systemTicker();
     this.minBudget = Math.min(b.l1Budget, 4096);
     this.loader = b.loader;
     this.keyEncoder = b.keyEncoder;
@@ -380,6 +396,7 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
     }
     // The floor is a share of what L1 holds, not of its budget: a budget far above the footprint
     // (a cache still warming, or sized for the worst case) halved would evict nothing.
+    lowerCeiling(weighted);
     long floor = Math.max(minBudget, Math.min(budget, weighted) / divisor);
     long wanted = targetBytes > 0 ? weighted - targetBytes : 0;
     long newBudget = Math.min(budget, Math.max(floor, wanted));
@@ -495,6 +512,7 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
     long entries = l1.estimatedSize();
     long bytes = footprintBytes();
     long budget = currentBudget;
+    lowerCeiling(bytes);
     long newBudget = Math.max(minBudget, budget / 4);
     l1.invalidateAll();
     eviction.setMaximum(newBudget);
@@ -522,14 +540,47 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
       compressL1 = false;
       return RestoreResult.complete();
     }
-    long next = request.next(budget, configuredBudget);
+    long cap = restoreCap();
+    if (budget >= cap) {
+      compressL1 = false;
+      return RestoreResult.step("budget held at " + budget + " bytes (ceiling " + cap + " until "
+          + ceilingHoldNanos / 1_000_000_000L + " s after the last cut)", false);
+    }
+    long next = Math.min(request.next(budget, configuredBudget), cap);
     eviction.setMaximum(next);
     currentBudget = next;
     boolean done = next >= configuredBudget;
-    if (done) {
+    if (next >= cap) {
       compressL1 = false;
     }
-    return RestoreResult.step("budget " + budget + " -> " + next + " bytes", done);
+    return RestoreResult.step("budget " + budget + " -> " + next + " bytes"
+        + (next < configuredBudget && next >= cap ? " (ceiling until " + ceilingHoldNanos / 1_000_000_000L
+            + " s after the last cut)" : ""), done);
+  }
+
+  /** Pending while below the configured budget, except while held at the ceiling. */
+  @Override
+  public boolean restorePending() {
+    long budget = currentBudget;
+    return budget < configuredBudget && budget < restoreCap();
+  }
+
+  /** The budget restore may grow to now: the ceiling while it holds, else the configured budget. */
+  private long restoreCap() {
+    if (ceiling >= configuredBudget || clock.read() - ceilingSetNanos >= ceilingHoldNanos) {
+      return configuredBudget;
+    }
+    return ceiling;
+  }
+
+  /** A standard-or-higher cut came while L1 held {@code held} bytes: hold restore below that. */
+  private void lowerCeiling(long held) {
+    if (ceilingHoldNanos == 0) {
+      return;
+    }
+    long cap = restoreCap();
+    ceiling = Math.max(minBudget, Math.min(cap, held / 4 * 3));
+    ceilingSetNanos = clock.read();
   }
 
   @Override

@@ -33,6 +33,7 @@ public final class GovernedCacheBuilder<K, V> {
   Duration l2Backoff = Duration.ofSeconds(2);
   ToLongFunction<? super V> weigher;
   Ticker ticker;
+  Duration restoreCeilingHold = Duration.ofMinutes(5);
 
   GovernedCacheBuilder(String name, ValueCodec<V> codec) {
     if (name == null || !NAME.matcher(name).matches()) {
@@ -136,7 +137,21 @@ public final class GovernedCacheBuilder<K, V> {
     return this;
   }
 
-  /** The time source for L1 expiry; default the system ticker. Tests pass a fake one. */
+  /**
+   * How long after a standard-or-higher cut restore stops at three quarters of what L1 held when
+   * the cut came (default 5 minutes; {@link Duration#ZERO} restores to the configured budget as
+   * soon as it is calm). 0 to 1 day.
+   */
+  public GovernedCacheBuilder<K, V> restoreCeilingHold(Duration hold) {
+    Objects.requireNonNull(hold, "restoreCeilingHold");
+    if (hold.isNegative() || hold.compareTo(Duration.ofDays(1)) > 0) {
+      throw new IllegalArgumentException("restoreCeilingHold must be between 0 and 1 day, but was " + hold);
+    }
+    this.restoreCeilingHold = hold;
+    return this;
+  }
+
+  /** The time source for L1 expiry and the restore ceiling hold; default the system ticker. Tests pass a fake one. */
   public GovernedCacheBuilder<K, V> ticker(Ticker ticker) {
     this.ticker = Objects.requireNonNull(ticker, "ticker");
     return this;

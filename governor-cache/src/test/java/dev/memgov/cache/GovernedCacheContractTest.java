@@ -14,7 +14,9 @@ class GovernedCacheContractTest extends GovernableContractTest {
   @Override
   protected Governable create() {
     GovernedCache<Integer, String> c =
-        GovernedCache.<Integer, String>builder("contract", ValueCodec.utf8()).l1Budget(256 * 1024).build();
+        GovernedCache.<Integer, String>builder("contract", ValueCodec.utf8()).l1Budget(256 * 1024)
+            // the contract restores at once; the restore ceiling hold is GovernedCacheTest's
+            .restoreCeilingHold(java.time.Duration.ZERO).build();
     created.add(c);
     return c;
   }

@@ -293,7 +293,8 @@ class GovernedCacheTest {
 
   @Test
   void restoreGrowsBackInStepsToTheConfiguredBudgetAndStopsCompressing() {
-    try (var c = cache(400_000)) {
+    try (var c = GovernedCache.<Integer, String>builder("t", ValueCodec.utf8()).l1Budget(400_000)
+        .restoreCeilingHold(Duration.ZERO).build()) {
       fill(c, 100);
       long held = c.footprintBytes();
       reclaim(c, CleanupLevel.AGGRESSIVE, 0);
@@ -313,6 +314,52 @@ class GovernedCacheTest {
       fill(c, 150);
       assertThat(c.footprintBytes()).isGreaterThan(200_000); // the cache can use the restored budget
     }
+  }
+
+  @Test
+  void afterACutRestoreStopsAtThreeQuartersOfWhatL1HeldUntilTheHoldHasPassed() {
+    AtomicLong nanos = new AtomicLong();
+    try (var c = GovernedCache.<Integer, String>builder("t", ValueCodec.utf8()).l1Budget(400_000)
+        .restoreCeilingHold(Duration.ofMinutes(5)).ticker(nanos::get).build()) {
+      // Given a full L1 (what brought pressure) cut by a standard cleanup
+      fill(c, 200);
+      long held = c.footprintBytes();
+      reclaim(c, CleanupLevel.STANDARD, 0);
+      long ceiling = held / 4 * 3;
+
+      // When it is calm: restore grows back, but only to three quarters of what L1 held
+      for (int i = 0; i < 10 && c.restorePending(); i++) {
+        c.restore(new RestoreRequest(25));
+      }
+      assertThat(c.currentBudget()).isEqualTo(ceiling);
+      assertThat(c.restorePending()).isFalse();
+      assertThat(c.restore(new RestoreRequest(25)).action()).startsWith("budget held at " + ceiling);
+
+      // When it is cut again within the hold (the spike still reaches it), the ceiling goes lower
+      fill(c, 200);
+      long heldAgain = c.footprintBytes();
+      reclaim(c, CleanupLevel.STANDARD, 0);
+      for (int i = 0; i < 10 && c.restorePending(); i++) {
+        c.restore(new RestoreRequest(25));
+      }
+      assertThat(c.currentBudget()).isEqualTo(heldAgain / 4 * 3).isLessThan(ceiling);
+
+      // When the hold has passed without a cut: back to the configured budget
+      nanos.addAndGet(Duration.ofMinutes(5).toNanos());
+      assertThat(c.restorePending()).isTrue();
+      for (int i = 0; i < 10 && c.restorePending(); i++) {
+        c.restore(new RestoreRequest(25));
+      }
+      assertThat(c.currentBudget()).isEqualTo(400_000);
+    }
+  }
+
+  @Test
+  void aBadCeilingHoldIsRefused() {
+    assertThatThrownBy(() -> GovernedCache.<Integer, String>builder("t", ValueCodec.utf8())
+        .restoreCeilingHold(Duration.ofDays(2)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("restoreCeilingHold must be between 0 and 1 day, but was PT48H");
   }
 
   @Test

@@ -58,7 +58,7 @@ class GovernedCacheUnderGovernorTest {
   void setUp() throws Exception {
     redis = TestRedis.start();
     cache = GovernedCache.<Integer, String>builder("sessions", ValueCodec.utf8()).l1Budget(BUDGET)
-        .redis(redis.uri()).loader(k -> JsonLike.of(2000, k)).build();
+        .redis(redis.uri()).loader(k -> JsonLike.of(2000, k)).restoreCeilingHold(Duration.ofSeconds(1)).build();
     GovernorPolicy policy = GovernorPolicy.builder()
         .tickInterval(Duration.ofMillis(20))
         .settleWindow(Duration.ofMillis(200))
