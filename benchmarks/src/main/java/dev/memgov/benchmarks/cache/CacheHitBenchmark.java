@@ -130,55 +130,56 @@ public class CacheHitBenchmark {
     System.gc();
   }
 
-  @State(Scope.Benchmark)
-  public static class Raw {
+  /** A raw Caffeine cache with the shared bound and weigher plus {@link #options}, filled. */
+  abstract static class RawBase {
     Cache<Integer, String> cache;
+
+    abstract Caffeine<Integer, String> options(Caffeine<Integer, String> b);
 
     @Setup(Level.Trial)
     public void setUp(Data d) {
-      cache = rawBuilder(d).build();
+      cache = options(rawBuilder(d)).build();
       fill(cache, d);
     }
   }
 
   @State(Scope.Benchmark)
-  public static class RawStats {
-    Cache<Integer, String> cache;
-
-    @Setup(Level.Trial)
-    public void setUp(Data d) {
-      cache = rawBuilder(d).recordStats().build();
-      fill(cache, d);
+  public static class Raw extends RawBase {
+    @Override
+    Caffeine<Integer, String> options(Caffeine<Integer, String> b) {
+      return b;
     }
   }
 
   @State(Scope.Benchmark)
-  public static class RawSameThread {
-    Cache<Integer, String> cache;
+  public static class RawStats extends RawBase {
+    @Override
+    Caffeine<Integer, String> options(Caffeine<Integer, String> b) {
+      return b.recordStats();
+    }
+  }
 
-    @Setup(Level.Trial)
-    public void setUp(Data d) {
-      cache = rawBuilder(d).executor(Runnable::run).build();
-      fill(cache, d);
+  @State(Scope.Benchmark)
+  public static class RawSameThread extends RawBase {
+    @Override
+    Caffeine<Integer, String> options(Caffeine<Integer, String> b) {
+      return b.executor(Runnable::run);
     }
   }
 
   /** Caffeine built with the options GovernedCache gives its L1: an eviction listener too. */
   @State(Scope.Benchmark)
-  public static class RawAsL1 {
-    Cache<Integer, String> cache;
+  public static class RawAsL1 extends RawBase {
+    long evicted;
 
-    @Setup(Level.Trial)
-    public void setUp(Data d) {
-      cache = rawBuilder(d).evictionListener((Integer k, String v, RemovalCause cause) -> {
+    @Override
+    Caffeine<Integer, String> options(Caffeine<Integer, String> b) {
+      return b.evictionListener((Integer k, String v, RemovalCause cause) -> {
         if (cause == RemovalCause.SIZE) {
           evicted++;
         }
-      }).build();
-      fill(cache, d);
+      });
     }
-
-    long evicted;
   }
 
   @State(Scope.Benchmark)
