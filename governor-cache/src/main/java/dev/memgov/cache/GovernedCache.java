@@ -13,6 +13,7 @@ import dev.memgov.core.ReclaimRequest;
 import dev.memgov.core.ReclaimResult;
 import dev.memgov.core.RestoreRequest;
 import dev.memgov.core.RestoreResult;
+import dev.memgov.core.Trigger;
 import com.github.benmanes.caffeine.cache.Ticker;
 import java.time.Duration;
 import java.util.HashMap;
@@ -366,9 +367,9 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
       case LIGHT:
         return light();
       case STANDARD:
-        return shrink(2, request.targetBytes(), false);
+        return shrink(2, request.targetBytes(), false, request.trigger() != Trigger.IDLE);
       case AGGRESSIVE:
-        return shrink(4, request.targetBytes(), true);
+        return shrink(4, request.targetBytes(), true, request.trigger() != Trigger.IDLE);
       default:
         return emergency();
     }
@@ -383,7 +384,7 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
         : ReclaimResult.done("maintenance run, dropped " + dropped + " expired entries");
   }
 
-  private ReclaimResult shrink(int divisor, long targetBytes, boolean compress) {
+  private ReclaimResult shrink(int divisor, long targetBytes, boolean compress, boolean pressureCut) {
     l1.cleanUp();
     long budget = currentBudget;
     long weighted = footprintBytes();
@@ -396,7 +397,9 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
     }
     // The floor is a share of what L1 holds, not of its budget: a budget far above the footprint
     // (a cache still warming, or sized for the worst case) halved would evict nothing.
-    lowerCeiling(weighted);
+    if (pressureCut) {
+      lowerCeiling(weighted);
+    }
     long floor = Math.max(minBudget, Math.min(budget, weighted) / divisor);
     long wanted = targetBytes > 0 ? weighted - targetBytes : 0;
     long newBudget = Math.min(budget, Math.max(floor, wanted));
@@ -509,6 +512,7 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
       return ReclaimResult.nothing("L1 already cleared, admission stopped");
     }
     admissionStopped = true;
+    l1.cleanUp();
     long entries = l1.estimatedSize();
     long bytes = footprintBytes();
     long budget = currentBudget;
@@ -573,12 +577,19 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
     return ceiling;
   }
 
-  /** A standard-or-higher cut came while L1 held {@code held} bytes: hold restore below that. */
+  /**
+   * A standard-or-higher cut came while L1 held {@code held} bytes: hold restore below that. Not
+   * when L1 held under half of what restore may grow it to (or under the minimum budget): the cache
+   * was not what brought the pressure, and a ceiling from a near-empty L1 would pin it small.
+   */
   private void lowerCeiling(long held) {
     if (ceilingHoldNanos == 0) {
       return;
     }
     long cap = restoreCap();
+    if (held < Math.max(minBudget, cap / 2)) {
+      return;
+    }
     ceiling = Math.max(minBudget, Math.min(cap, held / 4 * 3));
     ceilingSetNanos = clock.read();
   }

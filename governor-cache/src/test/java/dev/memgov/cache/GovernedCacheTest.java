@@ -355,6 +355,31 @@ class GovernedCacheTest {
   }
 
   @Test
+  void noCeilingFromACutThatFoundL1NearlyEmptyOrFromTheIdleGiveBack() {
+    AtomicLong nanos = new AtomicLong();
+    try (var c = GovernedCache.<Integer, String>builder("t", ValueCodec.utf8()).l1Budget(400_000)
+        .restoreCeilingHold(Duration.ofMinutes(5)).ticker(nanos::get).build()) {
+      // an emergency while L1 holds almost nothing (the cache is not what brought pressure)
+      fill(c, 2);
+      c.reclaim(new ReclaimRequest(CleanupLevel.EMERGENCY, 0, Trigger.GC));
+      c.pressureChanged(PressureLevel.EMERGENCY, PressureLevel.NORMAL);
+      for (int i = 0; i < 10 && c.restorePending(); i++) {
+        c.restore(new RestoreRequest(25));
+      }
+      assertThat(c.currentBudget()).isEqualTo(400_000);
+
+      // the idle give-back's opt-in shed: calm, not pressure
+      fill(c, 200);
+      c.reclaim(new ReclaimRequest(CleanupLevel.STANDARD, 100_000, Trigger.IDLE));
+      assertThat(c.currentBudget()).isLessThan(400_000);
+      for (int i = 0; i < 10 && c.restorePending(); i++) {
+        c.restore(new RestoreRequest(25));
+      }
+      assertThat(c.currentBudget()).isEqualTo(400_000);
+    }
+  }
+
+  @Test
   void aBadCeilingHoldIsRefused() {
     assertThatThrownBy(() -> GovernedCache.<Integer, String>builder("t", ValueCodec.utf8())
         .restoreCeilingHold(Duration.ofDays(2)))

@@ -79,6 +79,7 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
    */
   static final long LEAK_WARNING_INTERVAL_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(10);
   private long lastLeakWarningNanos = Long.MIN_VALUE;
+  private boolean leakAnnounced;
   private final IdleDetector idle;
   private final Ladder ladder;
   private final TrendEstimator trendEstimator;
@@ -276,6 +277,10 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
   public CleanupReport optimize(CleanupLevel level, boolean force, Trigger trigger) {
     Objects.requireNonNull(level, "level");
     Objects.requireNonNull(trigger, "trigger");
+    if (trigger == Trigger.IDLE) {
+      throw new IllegalArgumentException("memgov '" + name + "': trigger IDLE is the governor's own idle give-back; "
+          + "a manual cleanup takes API, HTTP or JMX");
+    }
     if (!running) {
       throw new IllegalStateException("memgov '" + name + "': the governor is not running; call start() first");
     }
@@ -470,7 +475,7 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
       long gap = level == CleanupLevel.LIGHT ? 0
           : ownShare(PressureEvaluator.bytesOverTarget(snap, p.governing(), leaveTarget(p.level())), snap, p.governing());
       cleanup(level, trigger, gap, true, p, snap.gcCount(), now);
-    } else if (steering.restoreDue(p, now)) {
+    } else if (steering.restoreDue(p, now) && anyRestorePending()) {
       restoreStep(now);
     } else if (idleNow) {
       idleGiveBack(p, snap, now);
@@ -479,6 +484,20 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
       LOG.debug("memgov '{}': tick {} ({}): {} {} {}", name, tickCount, trigger.name().toLowerCase(Locale.ROOT),
           p.level(), p.governing().wireName(), Bytes.percent(p.governingRatio()));
     }
+  }
+
+  /** Whether any governable has a restore step to take (a step with none would only starve idle). */
+  private boolean anyRestorePending() {
+    for (Governable g : governables) {
+      try {
+        if (g.restorePending()) {
+          return true;
+        }
+      } catch (RuntimeException e) {
+        // asked again at the next tick
+      }
+    }
+    return false;
   }
 
   /**
@@ -529,8 +548,12 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
     if (p.level() != prev.level()) {
       levelChanged(prev, p);
     }
-    if (trend.leakSuspected() && !prevTrend.leakSuspected()
+    if (!trend.leakSuspected()) {
+      leakAnnounced = false;
+    } else if (!leakAnnounced
         && (lastLeakWarningNanos == Long.MIN_VALUE || now - lastLeakWarningNanos >= LEAK_WARNING_INTERVAL_NANOS)) {
+      // a streak not yet announced: at once, or when the interval after the last warning has passed
+      leakAnnounced = true;
       lastLeakWarningNanos = now;
       LOG.warn("memgov '{}': the live set rose across {} GCs ({} per minute): a leak is suspected", name,
           policy.leakGcCount(), Bytes.format((long) trend.bytesPerMinute()));

@@ -258,6 +258,40 @@ class GovernorThreadTest {
   }
 
   @Test
+  void aLeakThatStartsInsideTheQuietIntervalIsAnnouncedWhenItEnds() {
+    DefaultMemoryGovernor g = governor(GovernorPolicy.builder().timerTriggerEnabled(false).leakGcCount(3));
+    List<GovernorEvent.LeakSuspected> leaks = new CopyOnWriteArrayList<>();
+    g.subscribe(GovernorEvent.LeakSuspected.class, leaks::add);
+    double r = 0.20;
+    for (int i = 0; i < 4; i++) { // a first streak: announced
+      r += 0.01;
+      sensor.ratio(r).gc();
+      clock.advance(Duration.ofSeconds(1));
+      g.tickNow();
+    }
+    r -= 0.05; // it breaks
+    sensor.ratio(r).gc();
+    clock.advance(Duration.ofSeconds(1));
+    g.tickNow();
+    for (int i = 0; i < 40; i++) { // a real leak from 2 minutes on, every 20 s, for 13 minutes
+      r += 0.01;
+      sensor.ratio(r).gc();
+      clock.advance(Duration.ofSeconds(20));
+      g.tickNow();
+    }
+    assertThat(g.status().trend().leakSuspected()).isTrue();
+    assertThat(leaks).hasSize(2);
+  }
+
+  @Test
+  void aManualCleanupCannotPassForTheIdleGiveBack() {
+    DefaultMemoryGovernor g = governor(GovernorPolicy.builder().timerTriggerEnabled(false));
+    g.start();
+    assertThatThrownBy(() -> g.optimize(CleanupLevel.LIGHT, true, Trigger.IDLE))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("trigger IDLE");
+  }
+
+  @Test
   void registerAndUnregisterAtRuntimeWithEvents() {
     DefaultMemoryGovernor g = governor(GovernorPolicy.builder().timerTriggerEnabled(false));
     List<GovernorEvent> events = new CopyOnWriteArrayList<>();
