@@ -39,13 +39,13 @@ class JvmIdleGiveBackTest {
   void underG1TheGovernorReturnsCommittedHeapOnceIdleAndTheUngovernedJvmKeepsIt() {
     // Given the same G1 child twice, side by side: one with a governor (idleAfter 2 s), one without
     CompletableFuture<Map<String, String>> governed =
-        CompletableFuture.supplyAsync(() -> probe(List.of("-XX:+UseG1GC"), "governed", "8"));
+        CompletableFuture.supplyAsync(() -> probe(List.of("-XX:+UseG1GC"), "governed", "15"));
     Map<String, String> ungoverned = probe(List.of("-XX:+UseG1GC"), "ungoverned", "5");
     Map<String, String> g = governed.join();
 
     // Then the governed one gave back most of its committed heap a little after idleAfter, once
     assertThat(bytes(g, "committedBefore")).as("the probe grew the heap").isGreaterThan(100L << 20);
-    assertThat(bytes(g, "idleAfterMillis")).as("the give-back ran").isBetween(2000L, 8000L);
+    assertThat(bytes(g, "idleAfterMillis")).as("the give-back ran").isBetween(2000L, 15000L); // 2 s, later on a loaded machine
     assertThat(g.get("action")).contains("MaxHeapFreeRatio 70 -> 10 %").contains("ratios back to MaxHeapFreeRatio 70 %");
     assertThat(bytes(g, "committedAfter")).as(g.get("action")).isLessThan(bytes(g, "committedBefore") / 2);
     assertThat(g.get("idleCleanups")).isEqualTo("1");
@@ -64,7 +64,9 @@ class JvmIdleGiveBackTest {
     // young generation adds a little)
     java.util.regex.Matcher m = java.util.regex.Pattern.compile("committed (\\d+) -> (\\d+) bytes").matcher(p.get("action"));
     assertThat(m.find()).as(p.get("action")).isTrue();
-    assertThat(Long.parseLong(m.group(1))).isEqualTo(bytes(p, "committedBefore")).isGreaterThan(100L << 20);
+    // (not equal to the probe's own earlier reading: G1 may resize the heap between the two)
+    assertThat(bytes(p, "committedBefore")).isGreaterThan(100L << 20);
+    assertThat(Long.parseLong(m.group(1))).as(p.get("action")).isGreaterThan(100L << 20);
     assertThat(Long.parseLong(m.group(2))).as(p.get("action")).isLessThan(48L << 20);
     // flags put back, and still the JVM's own for the next pressure episode, which tightens them
     assertThat(p.get("maxFreeUnderPressure")).isEqualTo("30");
