@@ -41,7 +41,7 @@ class ContainerSensorTest {
       assertThat(workingSet).isPositive().isLessThan(LIMIT).isLessThanOrEqualTo(usage);
       // the JVM itself sized its heap from the same limit
       assertThat(Long.parseLong(child.get("heapMax"))).isLessThan(LIMIT);
-      assertThat(Long.parseLong(child.get("oldGenAfterGc"))).isGreaterThanOrEqualTo(32L << 20);
+      assertThat(Long.parseLong(child.get("oldGenAfterGc"))).isGreaterThanOrEqualTo(16L << 20); // the child holds 32 MiB; part may still be young at the last GC
       assertThat(cgroup.peakBytes()).isGreaterThanOrEqualTo(workingSet).isLessThanOrEqualTo(LIMIT);
       assertThat(cgroup.oomKills()).isZero();
       assertThat(Double.parseDouble(child.get("psiSomeAvg10"))).isNotNegative();
