@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Policy;
 import com.github.benmanes.caffeine.cache.RemovalCause;
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.memgov.core.CacheTier;
 import dev.memgov.core.ClearResult;
 import dev.memgov.core.ClearableCache;
@@ -14,7 +15,6 @@ import dev.memgov.core.ReclaimResult;
 import dev.memgov.core.RestoreRequest;
 import dev.memgov.core.RestoreResult;
 import dev.memgov.core.Trigger;
-import com.github.benmanes.caffeine.cache.Ticker;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -395,11 +395,11 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
       return ReclaimResult.nothing("nothing held in L1 (" + weighted + " bytes, below the " + minBudget
           + "-byte minimum budget); budget stays at " + budget + " bytes for " + level);
     }
-    // The floor is a share of what L1 holds, not of its budget: a budget far above the footprint
-    // (a cache still warming, or sized for the worst case) halved would evict nothing.
     if (pressureCut) {
       lowerCeiling(weighted);
     }
+    // The floor is a share of what L1 holds, not of its budget: a budget far above the footprint
+    // (a cache still warming, or sized for the worst case) halved would evict nothing.
     long floor = Math.max(minBudget, Math.min(budget, weighted) / divisor);
     long wanted = targetBytes > 0 ? weighted - targetBytes : 0;
     long newBudget = Math.min(budget, Math.max(floor, wanted));
@@ -547,8 +547,7 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
     long cap = restoreCap();
     if (budget >= cap) {
       compressL1 = false;
-      return RestoreResult.step("budget held at " + budget + " bytes (ceiling " + cap + " until "
-          + ceilingHoldNanos / 1_000_000_000L + " s after the last cut)", false);
+      return RestoreResult.step("budget held at " + budget + " bytes" + ceilingNote(), false);
     }
     long next = Math.min(request.next(budget, configuredBudget), cap);
     eviction.setMaximum(next);
@@ -558,8 +557,11 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
       compressL1 = false;
     }
     return RestoreResult.step("budget " + budget + " -> " + next + " bytes"
-        + (next < configuredBudget && next >= cap ? " (ceiling until " + ceilingHoldNanos / 1_000_000_000L
-            + " s after the last cut)" : ""), done);
+        + (next < configuredBudget && next >= cap ? ceilingNote() : ""), done);
+  }
+
+  private String ceilingNote() {
+    return " (ceiling until " + ceilingHoldNanos / 1_000_000_000L + " s after the last cut)";
   }
 
   /** Pending while below the configured budget, except while held at the ceiling. */
