@@ -39,6 +39,7 @@ public final class GovernorPolicy {
   private final boolean gcTriggerEnabled;
   private final boolean timerTriggerEnabled;
   private final boolean systemGcEnabled;
+  private final Duration heapConfirmInterval;
   private final boolean nativeTrimEnabled;
   private final Duration idleUncommitInterval;
   private final Duration idleAfter;
@@ -61,6 +62,7 @@ public final class GovernorPolicy {
     this.gcTriggerEnabled = b.gcTriggerEnabled;
     this.timerTriggerEnabled = b.timerTriggerEnabled;
     this.systemGcEnabled = b.systemGcEnabled;
+    this.heapConfirmInterval = b.heapConfirmInterval;
     this.nativeTrimEnabled = b.nativeTrimEnabled;
     this.idleUncommitInterval = b.idleUncommitInterval;
     this.idleAfter = b.idleAfter;
@@ -95,6 +97,7 @@ public final class GovernorPolicy {
     b.gcTriggerEnabled = gcTriggerEnabled;
     b.timerTriggerEnabled = timerTriggerEnabled;
     b.systemGcEnabled = systemGcEnabled;
+    b.heapConfirmInterval = heapConfirmInterval;
     b.nativeTrimEnabled = nativeTrimEnabled;
     b.idleUncommitInterval = idleUncommitInterval;
     b.idleAfter = idleAfter;
@@ -237,6 +240,18 @@ public final class GovernorPolicy {
   }
 
   /** Whether aggressive and emergency cleanups may trim the native heap (where the JVM can). */
+  /**
+   * The least time between two confirming GCs, or {@link Duration#ZERO} for none. When the heap
+   * figure came from a young or mixed GC (an upper bound: it still holds everything promoted since
+   * the last whole-heap GC, dead or alive) and reads at or above the CRITICAL threshold, the
+   * governor runs one {@code System.gc()} and acts on that collection's figure instead, so garbage
+   * the JVM has not yet marked never wipes a cache. Within the interval of the last confirmation it
+   * acts on the figure as read. Needs {@link #systemGcEnabled()}.
+   */
+  public Duration heapConfirmInterval() {
+    return heapConfirmInterval;
+  }
+
   public boolean nativeTrimEnabled() {
     return nativeTrimEnabled;
   }
@@ -319,6 +334,7 @@ public final class GovernorPolicy {
     GC_TRIGGER("gcTrigger", (b, v) -> b.gcTriggerEnabled(parseBoolean(v)), p -> p.gcTriggerEnabled),
     TIMER_TRIGGER("timerTrigger", (b, v) -> b.timerTriggerEnabled(parseBoolean(v)), p -> p.timerTriggerEnabled),
     SYSTEM_GC("systemGc", (b, v) -> b.systemGcEnabled(parseBoolean(v)), p -> p.systemGcEnabled),
+    HEAP_CONFIRM_INTERVAL("heapConfirmInterval", (b, v) -> b.heapConfirmInterval(parseDuration(v)), p -> p.heapConfirmInterval),
     NATIVE_TRIM("nativeTrim", (b, v) -> b.nativeTrimEnabled(parseBoolean(v)), p -> p.nativeTrimEnabled),
     IDLE_UNCOMMIT_INTERVAL("idleUncommitInterval", (b, v) -> b.idleUncommitInterval(parseDuration(v)), p -> p.idleUncommitInterval),
     IDLE_AFTER("idleAfter", (b, v) -> b.idleAfter(parseDuration(v)), p -> p.idleAfter),
@@ -449,6 +465,7 @@ public final class GovernorPolicy {
     private boolean gcTriggerEnabled = true;
     private boolean timerTriggerEnabled = true;
     private boolean systemGcEnabled = true;
+    private Duration heapConfirmInterval = Duration.ofSeconds(2);
     private boolean nativeTrimEnabled = true;
     private Duration idleUncommitInterval = Duration.ofSeconds(60);
     private Duration idleAfter = Duration.ofSeconds(15);
@@ -556,6 +573,15 @@ public final class GovernorPolicy {
 
     public Builder systemGcEnabled(boolean enabled) {
       this.systemGcEnabled = enabled;
+      return this;
+    }
+
+    /**
+     * The least time between two GCs that confirm a partial heap figure at or above CRITICAL (see
+     * {@link GovernorPolicy#heapConfirmInterval()}); {@link Duration#ZERO} turns confirmation off.
+     */
+    public Builder heapConfirmInterval(Duration interval) {
+      this.heapConfirmInterval = between(Key.HEAP_CONFIRM_INTERVAL, interval, Duration.ZERO, Duration.ofHours(1));
       return this;
     }
 

@@ -81,6 +81,7 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
   private long lastLeakWarningNanos = Long.MIN_VALUE;
   private boolean leakAnnounced;
   private final IdleDetector idle;
+  private long lastConfirmNanos = Long.MIN_VALUE;
   private final Ladder ladder;
   private final TrendEstimator trendEstimator;
   private final AtomicBoolean gcTickPending = new AtomicBoolean();
@@ -529,6 +530,9 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
     Pressure prev = lastPressure;
     Trend prevTrend = lastTrend;
     MemorySnapshot snap = sensor.sample();
+    if (confirmDue(snap, now)) {
+      snap = confirmHeap(snap, now);
+    }
     Pressure p = PressureEvaluator.evaluate(snap, prev, policy, now);
     Trend trend;
     if (prevSnap != null && snap.gcCount() >= 0 && snap.gcCount() == prevSnap.gcCount()
@@ -561,6 +565,45 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
         events.publish(new GovernorEvent.LeakSuspected(clock.currentTimeMillis(), trend));
       }
     }
+  }
+
+  /**
+   * Whether to confirm the heap figure with a whole-heap GC before acting on it: it reads at or
+   * above CRITICAL, came from a young or mixed GC (an upper bound on the live set: it still holds
+   * what was promoted since the last whole-heap GC, dead or alive), and no confirmation ran within
+   * the policy's {@code heapConfirmInterval}. Under G1 that upper bound runs ~100 MiB over the live
+   * set of a 256 MiB heap under churn; acting on it would wipe a cache to free memory the next
+   * marking frees anyway.
+   */
+  private boolean confirmDue(MemorySnapshot snap, long now) {
+    Duration every = policy.heapConfirmInterval();
+    if (every.isZero() || !policy.systemGcEnabled() || !(snap.heapRatio() >= policy.criticalPercent() / 100.0)) {
+      return false;
+    }
+    if (lastConfirmNanos != Long.MIN_VALUE && now - lastConfirmNanos < every.toNanos()) {
+      return false;
+    }
+    return sensor.heapFigurePartial();
+  }
+
+  private MemorySnapshot confirmHeap(MemorySnapshot partial, long now) {
+    lastConfirmNanos = now;
+    long started = System.nanoTime();
+    MemorySnapshot full;
+    try {
+      full = sensor.sampleAfterFullGc();
+    } catch (RuntimeException e) {
+      LOG.warn("memgov '{}': confirming the heap figure with a full GC failed; acting on the figure as read", name, e);
+      return partial;
+    }
+    if (full == null) {
+      return partial; // no GC ran (-XX:+DisableExplicitGC): act on what was read
+    }
+    if (LOG.isDebugEnabled()) {
+      LOG.debug("memgov '{}': heap {} after a young/mixed GC, {} after a full GC ({} ms)", name,
+          Bytes.percent(partial.heapRatio()), Bytes.percent(full.heapRatio()), (System.nanoTime() - started) / 1_000_000);
+    }
+    return full;
   }
 
   private void levelChanged(Pressure from, Pressure to) {

@@ -36,6 +36,15 @@ import org.slf4j.LoggerFactory;
  * changed collector's {@code getLastGcInfo()} (this allocates, but only after a GC); without that
  * extension it falls back to the old pool's collection usage.
  *
+ * <p><b>Partial figures</b>: a young (or G1 mixed) collection leaves in the old generation
+ * everything promoted since the last whole-heap collection, dead or alive, so its after-GC figure is
+ * an upper bound on the live old generation, not the live set itself. Under G1 that upper bound
+ * can run 100 MiB above the live set in a 256 MiB heap. {@link #afterGcPartial()} says whether the
+ * current figure is one; {@link #fullGc()} replaces it with a whole-heap collection's figure.
+ * Partial: a notification whose action is "end of minor GC" (G1 young and mixed, Serial's {@code
+ * Copy}, Parallel's {@code PS Scavenge}) or a collector named "Minor" (generational ZGC); on the
+ * polling path, those collectors by name.
+ *
  * <p>Thread-safety: the notification thread only writes the volatile fields; everything else is
  * the sampling thread's.
  */
@@ -48,7 +57,11 @@ final class GcWatcher {
   private final long[] seenCounts;
   private final NotificationListener listener = this::onNotification;
 
+  private static final java.util.Set<String> MINOR_COLLECTORS = java.util.Set.of(
+      "G1 Young Generation", "Copy", "PS Scavenge", "ParNew", "ZGC Minor Cycles", "ZGC Minor Pauses");
+
   private volatile long afterGc = -1;
+  private volatile boolean afterGcPartial;
   private volatile long lastPauseMillis = -1;
   private volatile long lastEndMillis = -1;
   private volatile Runnable onGcEnd;
@@ -152,7 +165,8 @@ final class GcWatcher {
     String gcName = info.getGcName();
     GcInfo gc = info.getGcInfo();
     if (isCounting(gcName)) {
-      take(gc);
+      String action = info.getGcAction();
+      take(gc, (action != null && action.contains("minor")) || gcName.contains("Minor"));
     }
     if (isPausing(gcName)) {
       lastPauseMillis = gc.getDuration();
@@ -185,15 +199,40 @@ final class GcWatcher {
     return false;
   }
 
-  private void take(GcInfo gc) {
+  private void take(GcInfo gc, boolean partial) {
     if (oldPool == null || gc == null) {
       return;
     }
     MemoryUsage after = gc.getMemoryUsageAfterGc().get(oldPool.getName());
     if (after != null && gc.getEndTime() >= lastEndMillis) {
-      afterGc = after.getUsed();
-      lastEndMillis = gc.getEndTime();
+      synchronized (this) { // the notification thread and fullGc() may both take the same GC
+        if (gc.getEndTime() >= lastEndMillis) {
+          afterGc = after.getUsed();
+          afterGcPartial = partial;
+          lastEndMillis = gc.getEndTime();
+        }
+      }
     }
+  }
+
+  /** Whether the current after-GC figure came from a partial (young or mixed) collection. */
+  boolean afterGcPartial() {
+    return afterGcPartial;
+  }
+
+  /**
+   * Runs {@code System.gc()} (a whole-heap collection under G1, Serial and Parallel unless {@code
+   * -XX:+ExplicitGCInvokesConcurrent}) and takes its after-GC figure at once, without waiting for
+   * the notification. Returns false when no collection ran ({@code -XX:+DisableExplicitGC}).
+   */
+  boolean fullGc() {
+    long before = gcCount();
+    System.gc();
+    if (gcCount() == before) {
+      return false;
+    }
+    poll();
+    return true;
   }
 
   /** GCs so far by the collectors that end a collection. */
@@ -253,6 +292,7 @@ final class GcWatcher {
       return;
     }
     GcInfo latest = null;
+    String latestName = null;
     boolean extension = false;
     for (GarbageCollectorMXBean gc : countBeans) {
       if (gc instanceof com.sun.management.GarbageCollectorMXBean) {
@@ -260,11 +300,12 @@ final class GcWatcher {
         GcInfo info = ((com.sun.management.GarbageCollectorMXBean) gc).getLastGcInfo();
         if (info != null && (latest == null || info.getEndTime() > latest.getEndTime())) {
           latest = info;
+          latestName = gc.getName();
         }
       }
     }
     if (latest != null) {
-      take(latest);
+      take(latest, MINOR_COLLECTORS.contains(latestName));
       if (!listening || lastPauseMillis < 0) {
         lastPauseMillis = latest.getDuration();
       }

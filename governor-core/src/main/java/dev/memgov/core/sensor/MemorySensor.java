@@ -17,6 +17,26 @@ public interface MemorySensor extends AutoCloseable {
   MemorySnapshot sample();
 
   /**
+   * Whether the heap figure of the last {@link #sample()} ({@link MemorySnapshot#oldGenAfterGc()})
+   * came from a partial collection — a young or mixed GC, which leaves everything promoted since
+   * the last whole-heap collection in the old generation, dead or alive — and so is an upper bound
+   * on the live set rather than the live set. The default (a scripted sensor) says no.
+   */
+  default boolean heapFigurePartial() {
+    return false;
+  }
+
+  /**
+   * Runs a whole-heap collection ({@code System.gc()}) and takes a snapshot whose heap figure is
+   * that collection's; null when none ran (explicit GC disabled, or a sensor that cannot). The
+   * governor calls it, rate-limited, to confirm a partial figure at or above CRITICAL before it
+   * cuts caches on it. The default returns null.
+   */
+  default MemorySnapshot sampleAfterFullGc() {
+    return null;
+  }
+
+  /**
    * Starts listening for the end of each GC. {@code onGcEnd} runs on the JVM's notification
    * thread and must only enqueue work. The default does nothing (a scripted sensor has no GCs).
    */

@@ -276,6 +276,16 @@ final class SystemMemorySensor implements MemorySensor {
   }
 
   @Override
+  public boolean heapFigurePartial() {
+    return gc.afterGcPartial();
+  }
+
+  @Override
+  public MemorySnapshot sampleAfterFullGc() {
+    return gc.fullGc() ? sample() : null;
+  }
+
+  @Override
   public synchronized void start(Runnable onGcEnd) {
     Objects.requireNonNull(onGcEnd, "onGcEnd");
     if (closed) {

@@ -22,6 +22,10 @@ public final class ScriptedSensor implements MemorySensor {
   public final AtomicInteger closes = new AtomicInteger();
 
   private volatile double rssRatio = Double.NaN;
+  private volatile boolean partial;
+  private volatile double afterFullGc = Double.NaN;
+  /** How many times the governor asked for a confirming full GC. */
+  public final AtomicInteger fullGcs = new AtomicInteger();
 
   public ScriptedSensor(GovernorClock clock) {
     this.clock = clock;
@@ -43,6 +47,34 @@ public final class ScriptedSensor implements MemorySensor {
   public ScriptedSensor rss(double r) {
     this.rssRatio = r;
     return this;
+  }
+
+  /**
+   * Marks the heap figure as read after a young GC, and scripts what a full GC would read:
+   * {@code afterFullGc} (NaN: the sensor cannot run one, as with {@code -XX:+DisableExplicitGC}).
+   */
+  public ScriptedSensor partial(double afterFullGc) {
+    this.partial = true;
+    this.afterFullGc = afterFullGc;
+    return this;
+  }
+
+  @Override
+  public boolean heapFigurePartial() {
+    return partial;
+  }
+
+  @Override
+  public MemorySnapshot sampleAfterFullGc() {
+    fullGcs.incrementAndGet();
+    double full = afterFullGc;
+    if (Double.isNaN(full)) {
+      return null;
+    }
+    partial = false;
+    ratio = full;
+    gcCount++;
+    return sample();
   }
 
   /** Counts one more GC (without calling the GC callback). */

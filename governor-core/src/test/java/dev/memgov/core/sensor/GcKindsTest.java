@@ -32,6 +32,7 @@ class GcKindsTest {
     assertThat(r.exitCode()).as("stderr: %s", r.stderr()).isZero();
     Map<String, String> s = r.properties();
     assertThat(s.get("notified")).isEqualTo("true");
+    assertThat(s.get("partial")).as("a System.gc() figure is a whole-heap one").isEqualTo("false");
     assertThat(Long.parseLong(s.get("gcCount"))).isPositive();
     assertThat(Long.parseLong(s.get("oldGenAfterGc")))
         .isGreaterThanOrEqualTo(48L << 20)

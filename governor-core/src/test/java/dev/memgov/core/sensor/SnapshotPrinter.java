@@ -54,6 +54,7 @@ public final class SnapshotPrinter {
         out.append(c.getName()).append('=').append(c.getAccessor().invoke(s)).append('\n');
       }
       out.append("notified=").append(notified).append('\n');
+      out.append("partial=").append(sensor.heapFigurePartial()).append('\n');
       out.append("retainedMiB=").append(retained.size()).append('\n');
       out.append("cgroup=").append(sensor.containerDescription()).append('\n');
       System.out.print(out);

@@ -62,6 +62,39 @@ class SystemMemorySensorTest {
     }
   }
 
+  /** Keeps the young garbage of the test below from being optimised away. */
+  static volatile Object sink;
+
+  @Test
+  void aYoungGcFigureIsPartialAndAConfirmingFullGcReplacesIt() {
+    assumeTrue(ManagementFactory.getGarbageCollectorMXBeans().stream()
+            .anyMatch(b -> List.of("G1 Young Generation", "Copy", "PS Scavenge").contains(b.getName())),
+        "needs a generational collector (G1, Serial or Parallel)");
+    try (SystemMemorySensor sensor = new SystemMemorySensor(GovernorPolicy.defaults(), GovernorClock.system())) {
+      sensor.start(() -> { });
+      retain(64);
+      System.gc();
+      await().atMost(Duration.ofSeconds(10)).until(() -> !sensor.heapFigurePartial()
+          && sensor.sample().oldGenAfterGc() >= 64 * MIB);
+
+      // young garbage until a young GC's figure is the latest
+      await().atMost(Duration.ofSeconds(20)).until(() -> {
+        for (int i = 0; i < 10_000; i++) {
+          sink = new byte[1024];
+        }
+        return sensor.heapFigurePartial();
+      });
+      long gcsBefore = sensor.sample().gcCount();
+
+      MemorySnapshot full = sensor.sampleAfterFullGc();
+
+      assertThat(full).as("System.gc() runs in this JVM").isNotNull();
+      assertThat(full.gcCount()).isGreaterThan(gcsBefore);
+      assertThat(full.oldGenAfterGc()).isGreaterThanOrEqualTo(64 * MIB);
+      assertThat(sensor.heapFigurePartial()).isFalse();
+    }
+  }
+
   @Test
   void theAfterGcFigureIsRightWithoutStart() {
     try (SystemMemorySensor sensor = new SystemMemorySensor(GovernorPolicy.defaults(), GovernorClock.system())) {
