@@ -146,7 +146,7 @@ public final class SqueezeWorker {
         if (now >= end) {
           break;
         }
-        long key = w.zipf.next(random);
+        long key = w.key(w.zipf.next(random), !inCalm);
         boolean[] missed = {false};
         byte[] v;
         try {
