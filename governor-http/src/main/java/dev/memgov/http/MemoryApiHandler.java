@@ -505,6 +505,42 @@ public final class MemoryApiHandler {
     return out.toByteArray();
   }
 
+  /** The most an over-long body is read on to answer 413 cleanly; beyond it the connection may reset. */
+  static final int DRAIN_LIMIT = 4 << 20;
+
+  /**
+   * Whether a request's body is over the limit: more than {@code limit} bytes were read, or its
+   * Content-Length says so.
+   */
+  static boolean overLong(byte[] body, String contentLength, int limit) {
+    if (body.length > limit) {
+      return true;
+    }
+    try {
+      return contentLength != null && Long.parseLong(contentLength.trim()) > limit;
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Reads and drops what the client still sends of an over-long body (up to {@link #DRAIN_LIMIT}),
+   * so that closing the connection after the 413 does not reset it before the client has read the
+   * answer: a client still writing its body gets a broken pipe instead of the 413 otherwise.
+   */
+  static void drain(InputStream in) {
+    byte[] buf = new byte[8192];
+    long total = 0;
+    try {
+      int n;
+      while (total < DRAIN_LIMIT && (n = in.read(buf)) > 0) {
+        total += n;
+      }
+    } catch (IOException e) {
+      // the client went away; nothing to answer
+    }
+  }
+
   // ---------------------------------------------------------------- types
 
   /**

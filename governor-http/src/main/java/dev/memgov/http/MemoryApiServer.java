@@ -150,11 +150,8 @@ public final class MemoryApiServer implements AutoCloseable {
         }
       });
       byte[] body = MemoryApiHandler.readBody(ex.getRequestBody(), handler.maxBodyBytes());
-      boolean tooLarge = body.length > handler.maxBodyBytes() || declaredTooLarge(ex);
-      if (tooLarge) {
-        // read (and drop) what the client still sends, so that closing the connection does not
-        // reset it before the client has read our 413
-        drain(ex.getRequestBody());
+      if (MemoryApiHandler.overLong(body, ex.getRequestHeaders().getFirst("Content-Length"), handler.maxBodyBytes())) {
+        MemoryApiHandler.drain(ex.getRequestBody());
         ex.getResponseHeaders().set("Connection", "close");
       }
       MemoryApiHandler.Response r = handler.handle(new MemoryApiHandler.Request(
@@ -170,31 +167,6 @@ public final class MemoryApiServer implements AutoCloseable {
           out.write(r.body());
         }
       }
-    }
-  }
-
-  /** The most an over-long body is read on to answer 413 cleanly; beyond it the connection may reset. */
-  static final int DRAIN_LIMIT = 4 << 20;
-
-  private boolean declaredTooLarge(HttpExchange ex) {
-    String cl = ex.getRequestHeaders().getFirst("Content-Length");
-    try {
-      return cl != null && Long.parseLong(cl.trim()) > handler.maxBodyBytes();
-    } catch (NumberFormatException e) {
-      return false;
-    }
-  }
-
-  private static void drain(java.io.InputStream in) {
-    byte[] buf = new byte[8192];
-    long total = 0;
-    try {
-      int n;
-      while (total < DRAIN_LIMIT && (n = in.read(buf)) > 0) {
-        total += n;
-      }
-    } catch (IOException e) {
-      // the client went away; nothing to answer
     }
   }
 

@@ -134,6 +134,12 @@ public class MemoryApiServlet extends HttpServlet {
     String path = (req.getServletPath() == null ? "" : req.getServletPath())
         + (req.getPathInfo() == null ? "" : req.getPathInfo());
     byte[] body = MemoryApiHandler.readBody(req.getInputStream(), h.maxBodyBytes());
+    if (MemoryApiHandler.overLong(body, req.getHeader("Content-Length"), h.maxBodyBytes())) {
+      // answer 413 after reading what the client still sends, then close: a client still writing
+      // its body would otherwise see the connection reset instead of the 413
+      MemoryApiHandler.drain(req.getInputStream());
+      resp.setHeader("Connection", "close");
+    }
     MemoryApiHandler.Response r = h.handle(new MemoryApiHandler.Request(
         req.getMethod().toUpperCase(Locale.ROOT), path, req.getQueryString(), headers, body));
     resp.setStatus(r.status());

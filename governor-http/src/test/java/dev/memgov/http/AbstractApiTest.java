@@ -135,6 +135,34 @@ abstract class AbstractApiTest {
     assertThat(table.state()).isEqualTo(before);
   }
 
+  @Test
+  void aClientStillWritingItsOverLongBodyGetsThe413NotAReset() throws Exception {
+    ApiFixture.State before = table.state();
+    int size = 1_000_000;
+    String head = "POST /api/memory/optimize HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        + "Content-Length: " + size + "\r\n\r\n";
+    try (java.net.Socket s = new java.net.Socket(table.base.getHost(), table.base.getPort())) {
+      s.setSoTimeout(30_000);
+      java.io.OutputStream out = s.getOutputStream();
+      out.write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      // the body in slow chunks: a server that answers after its first 4 KiB and closes without
+      // reading on has closed long before the last chunk, which then fails with a reset
+      byte[] chunk = new byte[50_000];
+      java.util.Arrays.fill(chunk, (byte) 'x');
+      for (int sent = 0; sent < size; sent += chunk.length) {
+        out.write(chunk);
+        out.flush();
+        Thread.sleep(10);
+      }
+      String answer = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+
+      assertThat(answer).startsWith("HTTP/1.1 413");
+      assertThat(answer).containsIgnoringCase("connection: close");
+      assertThat(answer).contains("\"body_too_large\"");
+    }
+    assertThat(table.state()).isEqualTo(before);
+  }
+
   // ------------------------------------------------------------------ endpoints
 
   @Test
