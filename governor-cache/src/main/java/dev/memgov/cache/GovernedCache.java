@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
@@ -60,6 +61,13 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
   private final String name;
   private final ValueCodec<V> codec;
   private final Cache<K, Object> l1;
+  /**
+   * L1's map view, read on the hit path: Caffeine's {@code asMap()} of a bounded cache is the
+   * cache itself, so a get through it skips the manual-cache wrapper's extra hop (a dependent
+   * load that cost about 1.5 ns on a 4 ns hit); it records the read for eviction like
+   * {@code getIfPresent}, and L1 keeps no statistics to differ in.
+   */
+  private final ConcurrentMap<K, Object> l1Map;
   private final Policy.Eviction<K, Object> eviction;
   private final Policy.FixedExpiration<K, Object> expiration;
   private final long configuredBudget;
@@ -146,6 +154,7 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
       caffeine.ticker(b.ticker);
     }
     this.l1 = caffeine.build();
+    this.l1Map = l1.asMap();
     this.eviction = l1.policy().eviction().orElseThrow();
     this.expiration = l1.policy().expireAfterWrite().orElse(null);
     this.l2 = b.redisUri == null
@@ -180,7 +189,7 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
    */
   @SuppressWarnings("unchecked")
   public V get(K key) {
-    Object o = l1.getIfPresent(key);
+    Object o = l1Map.get(key);
     if (o != null) {
       l1Hits.increment();
       return mayHoldCompressed && o instanceof Compressed ? inflate((Compressed) o) : (V) o;
@@ -191,7 +200,7 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
   /** The value from L1 or L2, never calling the loader; null when neither has it. */
   @SuppressWarnings("unchecked")
   public V getIfPresent(K key) {
-    Object o = l1.getIfPresent(key);
+    Object o = l1Map.get(key);
     if (o != null) {
       l1Hits.increment();
       return mayHoldCompressed && o instanceof Compressed ? inflate((Compressed) o) : (V) o;
