@@ -110,6 +110,34 @@ class HeapConfirmTest {
   }
 
   @Test
+  void aCleanupThatReclaimedMakesTheNextPartialFigureDueWithinTheInterval() {
+    governor(GovernorPolicy.builder().heapConfirmInterval(Duration.ofSeconds(5)));
+    // Given a confirmed CRITICAL: 96 % after a young GC, 88 % after the full GC, and a standard cut
+    sensor.ratio(0.96).partial(0.88);
+    tickAfter(Duration.ofSeconds(1));
+    assertThat(sensor.fullGcs).hasValue(1);
+    assertThat(governor.status().level()).isEqualTo(PressureLevel.CRITICAL);
+    assertThat(governor.status().recentCleanups()).singleElement()
+        .satisfies(r -> assertThat(r.reclaimedBytes()).isPositive());
+
+    // When 100 ms later a young GC reads 94 % (it still counts what the cut evicted), 75 % in truth
+    sensor.ratio(0.94).partial(0.75);
+    tickAfter(Duration.ofMillis(100));
+
+    // Then it was confirmed although the 5 s interval has not passed, and nothing escalated
+    assertThat(sensor.fullGcs).hasValue(2);
+    assertThat(governor.status().snapshot().heapRatio()).isEqualTo(0.75, org.assertj.core.data.Offset.offset(0.001));
+    assertThat(governor.status().level()).isNotEqualTo(PressureLevel.EMERGENCY);
+    assertThat(governor.status().recentCleanups()).hasSize(1);
+
+    // and without a new cleanup the interval holds again: a partial figure is acted on as read
+    sensor.ratio(0.96).partial(0.60);
+    tickAfter(Duration.ofMillis(100));
+    assertThat(sensor.fullGcs).hasValue(2);
+    assertThat(governor.status().level()).isEqualTo(PressureLevel.EMERGENCY);
+  }
+
+  @Test
   void noConfirmationWhenSwitchedOffOrSystemGcIsOff() {
     governor(GovernorPolicy.builder().heapConfirmInterval(Duration.ZERO));
     sensor.ratio(0.96).partial(0.60);
