@@ -239,19 +239,20 @@ public final class GovernorPolicy {
     return systemGcEnabled;
   }
 
-  /** Whether aggressive and emergency cleanups may trim the native heap (where the JVM can). */
   /**
    * The least time between two confirming GCs, or {@link Duration#ZERO} for none. When the heap
    * figure came from a young or mixed GC (an upper bound: it still holds everything promoted since
    * the last whole-heap GC, dead or alive) and reads at or above the CRITICAL threshold, the
    * governor runs one {@code System.gc()} and acts on that collection's figure instead, so garbage
    * the JVM has not yet marked never wipes a cache. Within the interval of the last confirmation it
-   * acts on the figure as read. Needs {@link #systemGcEnabled()}.
+   * acts on the figure as read, unless a cleanup has reclaimed memory since (what it evicted lies in
+   * the old generation until a whole-heap GC). Needs {@link #systemGcEnabled()}.
    */
   public Duration heapConfirmInterval() {
     return heapConfirmInterval;
   }
 
+  /** Whether aggressive and emergency cleanups may trim the native heap (where the JVM can). */
   public boolean nativeTrimEnabled() {
     return nativeTrimEnabled;
   }
