@@ -63,9 +63,9 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
   private final Cache<K, Object> l1;
   /**
    * L1's map view, read on the hit path: Caffeine's {@code asMap()} of a bounded cache is the
-   * cache itself, so a get through it skips the manual-cache wrapper's extra hop (a dependent
-   * load that cost about 1.5 ns on a 4 ns hit); it records the read for eviction like
-   * {@code getIfPresent}, and L1 keeps no statistics to differ in.
+   * cache itself, so a get through it skips the manual-cache wrapper's hop (one dependent load
+   * less; the gain measured was inside the noise, see docs/benchmarks-cache.md). It records the
+   * read for eviction like {@code getIfPresent}, and L1 keeps no statistics to differ in.
    */
   private final ConcurrentMap<K, Object> l1Map;
   private final Policy.Eviction<K, Object> eviction;

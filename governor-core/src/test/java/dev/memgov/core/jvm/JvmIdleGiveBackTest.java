@@ -35,6 +35,13 @@ class JvmIdleGiveBackTest {
     return Long.parseLong(p.get(key));
   }
 
+  /** Committed heap before and after the give-back's GC, from its action text ("committed A -> B bytes"). */
+  static long[] committedByTheGc(String action) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("committed (\\d+) -> (\\d+) bytes").matcher(action);
+    assertThat(m.find()).as(action).isTrue();
+    return new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(2))};
+  }
+
   @Test
   void underG1TheGovernorReturnsCommittedHeapOnceIdleAndTheUngovernedJvmKeepsIt() {
     // Given the same G1 child twice, side by side: one with a governor (idleAfter 2 s), one without
@@ -47,9 +54,8 @@ class JvmIdleGiveBackTest {
     assertThat(bytes(g, "committedBefore")).as("the probe grew the heap").isGreaterThan(100L << 20);
     assertThat(bytes(g, "idleAfterMillis")).as("the give-back ran").isBetween(2000L, 15000L); // 2 s, later on a loaded machine
     assertThat(g.get("action")).contains("MaxHeapFreeRatio 70 -> 10 %").contains("ratios back to MaxHeapFreeRatio 70 %");
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("committed (\\d+) -> (\\d+) bytes").matcher(g.get("action"));
-    assertThat(m.find()).as(g.get("action")).isTrue();
-    assertThat(Long.parseLong(m.group(2))).as(g.get("action")).isLessThan(Long.parseLong(m.group(1)) / 2);
+    long[] gc = committedByTheGc(g.get("action"));
+    assertThat(gc[1]).as(g.get("action")).isLessThan(gc[0] / 2);
     // a second later most of it is still given back; some may have come back without any load:
     // the full GC leaves the old generation over G1's marking threshold of the now small heap, and
     // the concurrent cycle that starts resizes the heap by the restored ratios (36 -> 57 MiB here,
@@ -69,12 +75,11 @@ class JvmIdleGiveBackTest {
     Map<String, String> p = probe(List.of(gcFlag), "direct");
     // a 20 MiB live set: right after the GC the heap is committed about 10 % above it (Serial's
     // young generation adds a little)
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("committed (\\d+) -> (\\d+) bytes").matcher(p.get("action"));
-    assertThat(m.find()).as(p.get("action")).isTrue();
+    long[] gc = committedByTheGc(p.get("action"));
     // (not equal to the probe's own earlier reading: G1 may resize the heap between the two)
     assertThat(bytes(p, "committedBefore")).isGreaterThan(100L << 20);
-    assertThat(Long.parseLong(m.group(1))).as(p.get("action")).isGreaterThan(100L << 20);
-    assertThat(Long.parseLong(m.group(2))).as(p.get("action")).isLessThan(48L << 20);
+    assertThat(gc[0]).as(p.get("action")).isGreaterThan(100L << 20);
+    assertThat(gc[1]).as(p.get("action")).isLessThan(48L << 20);
     // flags put back, and still the JVM's own for the next pressure episode, which tightens them
     assertThat(p.get("maxFreeUnderPressure")).isEqualTo("30");
     // a give-back during that episode puts back exactly the tightened values; restore then the defaults
