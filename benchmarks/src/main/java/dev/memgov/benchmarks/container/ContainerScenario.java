@@ -115,6 +115,8 @@ public final class ContainerScenario {
     volatile String cacheBudget = "?";
     volatile long requestsPerSecond = -1;
     final StringBuilder tail = new StringBuilder();
+    /** Every status line's figures, in order, from the first on. */
+    final List<Sample> samples = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Lines other than status lines (the demo's events), the first 200. */
     final List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -137,6 +139,7 @@ public final class ContainerScenario {
             cacheBudget = m.group(2);
             hitRate = m.group(3).equals("?") ? Double.NaN : Integer.parseInt(m.group(3)) / 100.0;
             requestsPerSecond = Long.parseLong(m.group(4));
+            samples.add(Sample.of(line, hitRate, requestsPerSecond));
           } else if (events.size() < 200) {
             events.add(line);
           }
@@ -162,6 +165,53 @@ public final class ContainerScenario {
       }
       return process.exitValue();
     }
+  }
+
+  private static final Pattern RSS = Pattern.compile("\\| RSS (\\S+) ");
+  private static final Pattern HEAP = Pattern.compile("\\| heap after GC (\\S+)/");
+  private static final Pattern CACHE = Pattern.compile("\\| cache (\\S+)/");
+
+  /** One status line's figures: hit rate (NaN when unknown), req/s, RSS and cache in MiB (NaN when unknown). */
+  record Sample(double hitRate, long requestsPerSecond, double rssMib, double heapAfterGcMib, double cacheMib) {
+    static Sample of(String line, double hitRate, long requestsPerSecond) {
+      return new Sample(hitRate, requestsPerSecond, mib(RSS, line), mib(HEAP, line), mib(CACHE, line));
+    }
+
+    private static double mib(Pattern p, String line) {
+      Matcher m = p.matcher(line);
+      return m.find() ? parseCompact(m.group(1)) / 1048576.0 : Double.NaN;
+    }
+  }
+
+  /** Parses the demo's compact byte figures ({@code 12B}, {@code 340K}, {@code 56M}, {@code 1.2G}); NaN for {@code ?}. */
+  static double parseCompact(String s) {
+    if (s.isEmpty() || s.equals("?")) {
+      return Double.NaN;
+    }
+    char unit = s.charAt(s.length() - 1);
+    double scale = unit == 'K' ? 1024 : unit == 'M' ? 1 << 20 : unit == 'G' ? 1 << 30 : 1;
+    try {
+      return Double.parseDouble(Character.isDigit(unit) ? s : s.substring(0, s.length() - 1)) * scale;
+    } catch (NumberFormatException e) {
+      return Double.NaN;
+    }
+  }
+
+  /**
+   * The mean of {@code f} over the second half of the samples (the first half is warm-up: caches
+   * filling, governors settling); NaN when there is none.
+   */
+  static double secondHalfMean(List<Sample> samples, java.util.function.ToDoubleFunction<Sample> f) {
+    double sum = 0;
+    int n = 0;
+    for (int i = samples.size() / 2; i < samples.size(); i++) {
+      double v = f.applyAsDouble(samples.get(i));
+      if (!Double.isNaN(v)) {
+        sum += v;
+        n++;
+      }
+    }
+    return n == 0 ? Double.NaN : sum / n;
   }
 
   /** {@code java -Xmx.. -jar demo.jar --port 0 ...}. */

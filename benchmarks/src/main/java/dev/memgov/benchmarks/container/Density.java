@@ -18,8 +18,11 @@ final class Density {
     int seconds = Integer.parseInt(opt.get("seconds"));
     int runs = Integer.parseInt(opt.get("runs"));
     long limit = ContainerScenario.size(opt.get("limit"));
-    System.out.println("| tenants | mode | run | OOM kills | tenants alive at end | peak MiB | per tenant: cache/budget, hit rate, req/s |");
-    System.out.println("|---|---|---|---|---|---|---|");
+    System.out.println("Per tenant: cache and budget at the end; then the means over the second half of the run"
+        + " (status every 2 s): hit rate, req/s, cache MiB, RSS MiB.");
+    System.out.println("| tenants | mode | run | OOM kills | tenants alive at end | peak MiB | mean hit rate | per tenant: cache/budget at end;"
+        + " 2nd-half means: hit rate, req/s, cache MiB, RSS MiB |");
+    System.out.println("|---|---|---|---|---|---|---|---|");
     for (String k : opt.get("tenants").split(",")) {
       int tenants = Integer.parseInt(k.trim());
       for (int r = 0; r < runs; r++) {
@@ -32,21 +35,31 @@ final class Density {
                   cg.start(ContainerScenario.demoCommand(opt, demoArgs, mode.equals("governed"), seconds + "s"))));
             }
             int alive = 0;
+            double hitSum = 0;
+            int hitN = 0;
             StringBuilder per = new StringBuilder();
             for (ContainerScenario.Tenant t : ts) {
               int exit = t.waitFor(seconds + 90L);
               if (exit == 0) {
                 alive++;
               }
-              per.append(String.format(Locale.ROOT, "%s/%s %s %d; ", t.cacheBytes, t.cacheBudget,
-                  Double.isNaN(t.hitRate) ? "?" : String.format(Locale.ROOT, "%.0f%%", t.hitRate * 100),
-                  t.requestsPerSecond));
+              double hit = ContainerScenario.secondHalfMean(t.samples, ContainerScenario.Sample::hitRate);
+              if (!Double.isNaN(hit)) {
+                hitSum += hit;
+                hitN++;
+              }
+              per.append(String.format(Locale.ROOT, "%s/%s, %s %.0f %.0f %.0f; ", t.cacheBytes, t.cacheBudget,
+                  Double.isNaN(hit) ? "?" : String.format(Locale.ROOT, "%.1f%%", hit * 100),
+                  ContainerScenario.secondHalfMean(t.samples, x -> x.requestsPerSecond()),
+                  ContainerScenario.secondHalfMean(t.samples, ContainerScenario.Sample::cacheMib),
+                  ContainerScenario.secondHalfMean(t.samples, ContainerScenario.Sample::rssMib)));
               if (exit != 0) {
                 per.append("(exit ").append(exit).append(") ");
               }
             }
-            System.out.printf(Locale.ROOT, "| %d | %s | %d | %d | %d/%d | %s | %s |%n", tenants, mode, r + 1, cg.oomKills(),
-                alive, tenants, ContainerScenario.mb(cg.peakBytes()), per);
+            System.out.printf(Locale.ROOT, "| %d | %s | %d | %d | %d/%d | %s | %s | %s |%n", tenants, mode, r + 1, cg.oomKills(),
+                alive, tenants, ContainerScenario.mb(cg.peakBytes()),
+                hitN == 0 ? "?" : String.format(Locale.ROOT, "%.1f%%", hitSum / hitN * 100), per);
           }
         }
       }

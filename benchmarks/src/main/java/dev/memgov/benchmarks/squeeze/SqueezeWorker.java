@@ -70,9 +70,11 @@ public final class SqueezeWorker {
         th.join();
       }
       long wallMillis = (System.nanoTime() - calmEnd) / 1_000_000L;
-      LatencyHistogram spike = new LatencyHistogram();
+      Spikes spike = new Spikes();
       for (Runner r : runners) {
-        spike.add(r.spikeLatency);
+        spike.all.add(r.spikeLatency);
+        spike.hits.add(r.spikeHitLatency);
+        spike.misses.add(r.spikeMissLatency);
       }
       System.out.println("RESULT " + json(contender, workload, hard, spike, gcMillis() - gcCalm, wallMillis, cache));
       System.out.flush();
@@ -82,6 +84,8 @@ public final class SqueezeWorker {
 
   private static void spikes(Workload w, long calmEnd, long end) {
     sleepUntil(calmEnd);
+    // where the spikes fall in a GC log (-Xlog:gc:...:uptime): one every spikeEveryMillis from here
+    System.err.println("squeeze: first spike at JVM uptime " + ManagementFactory.getRuntimeMXBean().getUptime() + " ms");
     while (System.nanoTime() < end) {
       byte[][] held = new byte[w.spikeMb][];
       spiking = true;
@@ -93,6 +97,13 @@ public final class SqueezeWorker {
       spiking = false;
       sleepMillis(w.spikeEveryMillis - w.spikeHoldMillis);
     }
+  }
+
+  /** Get latency while a spike is held: all gets, hits and misses. */
+  static final class Spikes {
+    final LatencyHistogram all = new LatencyHistogram();
+    final LatencyHistogram hits = new LatencyHistogram();
+    final LatencyHistogram misses = new LatencyHistogram();
   }
 
   /** Counters and latency of one phase, shared by the runners. */
@@ -114,6 +125,8 @@ public final class SqueezeWorker {
     final LatencyHistogram calmLatency = new LatencyHistogram();
     final LatencyHistogram hardLatency = new LatencyHistogram();
     final LatencyHistogram spikeLatency = new LatencyHistogram();
+    final LatencyHistogram spikeHitLatency = new LatencyHistogram();
+    final LatencyHistogram spikeMissLatency = new LatencyHistogram();
     final CountDownLatch calmFlushed;
 
     Runner(SqueezeCache cache, Workload w, Phase calm, Phase hard, long calmEnd, long end, long seed,
@@ -174,6 +187,7 @@ public final class SqueezeWorker {
         (inCalm ? calmLatency : hardLatency).record(took);
         if (!inCalm && spiking) {
           spikeLatency.record(took);
+          (missed[0] ? spikeMissLatency : spikeHitLatency).record(took);
         }
       }
       if (sink == 42) {
@@ -192,18 +206,24 @@ public final class SqueezeWorker {
     }
   }
 
-  private static String json(Contender c, Workload w, Phase p, LatencyHistogram spike, long gcMillis, long wallMillis,
+  private static String json(Contender c, Workload w, Phase p, Spikes spike, long gcMillis, long wallMillis,
       SqueezeCache cache) {
     long gets = p.gets.get();
     double hitRate = gets == 0 ? 0 : 1.0 - (double) p.misses.get() / gets;
     return String.format(Locale.ROOT,
         "{\"contender\":\"%s\",\"workload\":\"%s\",\"gets\":%d,\"throughput\":%.1f,\"hitRate\":%.4f,"
             + "\"errors\":%d,\"p50us\":%.1f,\"p99us\":%.1f,\"spikeP99us\":%.1f,\"gcShare\":%.4f,"
-            + "\"peakRssMb\":%.1f,\"cacheMb\":%.1f}",
+            + "\"peakRssMb\":%.1f,\"cacheMb\":%.1f,\"spikeGets\":%d,\"spikeHitRate\":%.4f,"
+            + "\"spikeHitP99us\":%.1f,\"spikeMissP50us\":%.1f,\"spikeMissP99us\":%.1f}",
         c.wireName(), w.kind, gets, gets * 1000.0 / Math.max(1, wallMillis), hitRate, p.errors.get(),
         p.latency.quantile(0.50) / 1000.0, p.latency.quantile(0.99) / 1000.0,
-        spike == null ? 0.0 : spike.quantile(0.99) / 1000.0,
-        (double) gcMillis / Math.max(1, wallMillis), peakRssMb(), cache.bytes() / 1048576.0);
+        spike == null ? 0.0 : spike.all.quantile(0.99) / 1000.0,
+        (double) gcMillis / Math.max(1, wallMillis), peakRssMb(), cache.bytes() / 1048576.0,
+        spike == null ? 0 : spike.all.count(),
+        spike == null || spike.all.count() == 0 ? 0.0 : (double) spike.hits.count() / spike.all.count(),
+        spike == null ? 0.0 : spike.hits.quantile(0.99) / 1000.0,
+        spike == null ? 0.0 : spike.misses.quantile(0.50) / 1000.0,
+        spike == null ? 0.0 : spike.misses.quantile(0.99) / 1000.0);
   }
 
   static long gcMillis() {

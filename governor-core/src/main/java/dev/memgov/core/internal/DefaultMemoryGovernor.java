@@ -80,6 +80,10 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
   static final long LEAK_WARNING_INTERVAL_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(10);
   private long lastLeakWarningNanos = Long.MIN_VALUE;
   private boolean leakAnnounced;
+  private static final long NOT_HOLDING = Long.MIN_VALUE;
+  /** When this process began holding back a sized cleanup for the processes above the fair line; governor thread. */
+  private long fairHoldSince = NOT_HOLDING;
+  private PressureLevel fairHoldLevel;
   private final IdleDetector idle;
   private long lastConfirmNanos = Long.MIN_VALUE;
   /** A cleanup reclaimed memory since the last confirmation (written by whichever thread ran it). */
@@ -474,9 +478,26 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
     Pressure p = lastPressure;
     CleanupLevel level = steering.decide(p, snap, now);
     boolean idleNow = idle.due(p, snap, now);
+    if (p.level() == PressureLevel.NORMAL) {
+      fairHoldSince = NOT_HOLDING;
+    }
     if (level != null) {
-      long gap = level == CleanupLevel.LIGHT ? 0
-          : ownShare(PressureEvaluator.bytesOverTarget(snap, p.governing(), leaveTarget(p.level())), snap, p.governing());
+      long gap = 0;
+      if (level != CleanupLevel.LIGHT) {
+        long whole = PressureEvaluator.bytesOverTarget(snap, p.governing(), leaveTarget(p.level()));
+        gap = ownShare(whole, snap, p.governing());
+        if (level == CleanupLevel.STANDARD && p.governing() == Signal.CONTAINER && whole > 0) {
+          long[] peers = sensor.containerProcessesRss();
+          long fair = fairShare(whole, snap.rss(), peers);
+          if (fair == 0 && holdForPeers(p, snap, peers, whole, now)) {
+            return;
+          }
+          if (fair > 0) {
+            gap = fair;
+          }
+        }
+      }
+      fairHoldSince = NOT_HOLDING;
       cleanup(level, trigger, gap, true, p, snap.gcCount(), now);
     } else if (steering.restoreDue(p, now) && anyRestorePending()) {
       restoreStep(now);
@@ -517,6 +538,76 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
       return gap;
     }
     return (long) (gap * ((double) s.rss() / s.containerWorkingSet()));
+  }
+
+  /**
+   * This process's part of the gap when several processes share the container: water-filling.
+   * The processes above a common RSS line give back what lies above it, the line set so that
+   * together they give back the gap (Σ max(0, rss − line) = gap); a process at or under the line
+   * gives nothing. The biggest holder gives first and most, and a tenant squeezed earlier is not
+   * squeezed again while others hold more than it does. Only processes holding at least 5 % of the
+   * processes' total count (a shell or an init process does not set the line). Returns 0 when this
+   * process is at or under the line, and −1 when the rule does not apply: no peers known, or fewer
+   * than two processes that count.
+   */
+  static long fairShare(long gap, long ownRss, long[] peers) {
+    if (gap <= 0 || ownRss <= 0 || peers == null || peers.length < 2) {
+      return -1;
+    }
+    long sum = 0;
+    for (long r : peers) {
+      sum += Math.max(0, r);
+    }
+    long least = Math.max(1, sum / 20);
+    long[] counted = java.util.Arrays.stream(peers).filter(r -> r >= least).sorted().toArray();
+    int n = counted.length;
+    if (n < 2) {
+      return -1;
+    }
+    // descending walk: with the k largest above the line, line = (their sum - gap) / k, valid once
+    // it is at or above the next one down
+    double line = 0;
+    long prefix = 0;
+    for (int k = 1; k <= n; k++) {
+      prefix += counted[n - k];
+      line = (prefix - (double) gap) / k;
+      if (k == n || line >= counted[n - k - 1]) {
+        break;
+      }
+    }
+    return (long) Math.max(0, ownRss - Math.max(0, line));
+  }
+
+  /**
+   * Whether this process, under its fair line ({@link #fairShare} 0), holds back this sized
+   * cleanup while the processes above the line give back: always at WARNING, and at CRITICAL for up
+   * to two settle windows — if the figure holds that long (the processes above the line cannot give
+   * enough: not governed, or what they hold is not theirs to give), this process cuts its
+   * proportional share as before. Logs the first hold of an episode.
+   */
+  private boolean holdForPeers(Pressure p, MemorySnapshot snap, long[] peers, long gap, long now) {
+    if (fairHoldSince == NOT_HOLDING || fairHoldLevel != p.level()) {
+      fairHoldSince = now;
+      fairHoldLevel = p.level();
+      long total = 0;
+      for (long r : peers) {
+        total += Math.max(0, r);
+      }
+      LOG.info("memgov '{}': container at {} ({}): this process holds {} RSS of the {} held by its {} processes,"
+          + " at or under its fair part of the {} gap: the processes above give back first", name, p.level(),
+          Bytes.percent(p.governingRatio()), Bytes.format(snap.rss()), Bytes.format(total), peers.length,
+          Bytes.format(gap));
+    }
+    if (p.level() == PressureLevel.WARNING) {
+      return true;
+    }
+    long waited = now - fairHoldSince;
+    if (waited < 2 * policy.settleWindow().toNanos()) {
+      return true;
+    }
+    LOG.info("memgov '{}': container still {} after {} ms holding back for the processes above the fair line:"
+        + " cutting this process's proportional share", name, p.level(), waited / 1_000_000L);
+    return false;
   }
 
   /** Threshold minus hysteresis as a fraction, computed in whole points (80 / 100.0, not 0.85 - 0.05). */

@@ -37,6 +37,17 @@ public interface MemorySensor extends AutoCloseable {
   }
 
   /**
+   * The resident set size in bytes of every process in this process's memory cgroup (this one
+   * included), in no order; null when unknown (no cgroup, its process list unreadable, or a
+   * scripted sensor). The governor reads it on demand — at a sized cleanup under the container
+   * signal, not every sample — to share the gap fairly between several processes in one
+   * container. The default returns null.
+   */
+  default long[] containerProcessesRss() {
+    return null;
+  }
+
+  /**
    * Starts listening for the end of each GC. {@code onGcEnd} runs on the JVM's notification
    * thread and must only enqueue work. The default does nothing (a scripted sensor has no GCs).
    */

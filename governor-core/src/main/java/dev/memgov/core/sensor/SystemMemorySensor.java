@@ -3,14 +3,17 @@ package dev.memgov.core.sensor;
 import dev.memgov.core.GovernorClock;
 import dev.memgov.core.GovernorPolicy;
 import dev.memgov.core.MemorySnapshot;
+import java.io.IOException;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
 import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -59,6 +62,7 @@ final class SystemMemorySensor implements MemorySensor {
   private final GcOverhead overhead;
   private final long pageSize;
   private final ProcFile statm;
+  private final Path proc;
   private final ProcFile psi;
   private final String psiSource;
   private final ContainerReader container;
@@ -115,6 +119,7 @@ final class SystemMemorySensor implements MemorySensor {
     overhead.update(clock.nanoTime(), gc.pauseMillis()); // the window's first point
     this.heapMax = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getMax();
     this.pageSize = PageSize.get();
+    this.proc = root.resolve("proc");
     this.statm = new ProcFile(root.resolve("proc/self/statm"), 128);
     this.noAfterGcReason = "no after-GC usage of " + gc.oldPoolName() + " yet";
     this.badStatmReason = "unexpected contents in " + statm.path();
@@ -144,6 +149,39 @@ final class SystemMemorySensor implements MemorySensor {
     if (mapped.length == 0) {
       reasons.set("mappedBufferUsed", "no 'mapped' buffer pool in this JVM");
     }
+  }
+
+  /**
+   * Reads the cgroup's {@code cgroup.procs} and each listed process's {@code /proc/<pid>/statm}
+   * (resident pages × page size). A process that ended in between, or whose file cannot be read, is
+   * left out. Allocates; called at cleanups only.
+   */
+  @Override
+  public long[] containerProcessesRss() {
+    if (container == null) {
+      return null;
+    }
+    List<String> pids;
+    try {
+      pids = Files.readAllLines(container.dir().resolve("cgroup.procs"));
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+    long[] rss = new long[pids.size()];
+    int n = 0;
+    for (String line : pids) {
+      String pid = line.trim();
+      if (pid.isEmpty() || !pid.chars().allMatch(Character::isDigit)) {
+        continue;
+      }
+      try {
+        String[] fields = Files.readString(proc.resolve(pid).resolve("statm")).trim().split(" ");
+        rss[n++] = Long.parseLong(fields[1]) * pageSize;
+      } catch (IOException | RuntimeException e) {
+        // ended since the list was read, or not ours to read
+      }
+    }
+    return n == 0 ? null : Arrays.copyOf(rss, n);
   }
 
   /** The cgroup directory in use and its version, for diagnostics and tests; null when none. */

@@ -29,6 +29,8 @@ class ContainerSensorTest {
     String name = "memgov-test-" + ProcessHandle.current().pid();
     MemoryCgroup cgroup = MemoryCgroup.create(name, LIMIT);
     try (cgroup) {
+      // a second process in the container, so the child sees both in its cgroup's process list
+      Process sibling = cgroup.start(List.of("sleep", "60"));
       MemoryCgroup.Result r = cgroup.run(
           MemoryCgroup.javaCommand(List.of("-XX:+UseSerialGC"), SnapshotPrinter.class, "32"), Duration.ofSeconds(60));
       assertThat(r.exitCode()).as("child stderr: %s", r.stderr()).isZero();
@@ -45,6 +47,17 @@ class ContainerSensorTest {
       assertThat(cgroup.peakBytes()).isGreaterThanOrEqualTo(workingSet).isLessThanOrEqualTo(LIMIT);
       assertThat(cgroup.oomKills()).isZero();
       assertThat(Double.parseDouble(child.get("psiSomeAvg10"))).isNotNegative();
+      // every process in the cgroup with its RSS: the child JVM (tens of MiB, about its own RSS
+      // figure) and the sleeping sibling (a few hundred KiB)
+      assertThat(sibling.isAlive()).isTrue();
+      String listed = child.get("processesRss");
+      assertThat(listed).startsWith("[").endsWith("]");
+      List<Long> rss = java.util.Arrays.stream(listed.substring(1, listed.length() - 1).split(", "))
+          .map(Long::parseLong).sorted().toList();
+      assertThat(rss).hasSize(2);
+      assertThat(rss.get(0)).isPositive().isLessThan(16L << 20);
+      long ownRss = Long.parseLong(child.get("rss"));
+      assertThat(rss.get(1)).isGreaterThan(32L << 20).isBetween(ownRss / 2, ownRss * 2);
       assertThat(MemorySnapshot.class.getRecordComponents().length).isLessThanOrEqualTo(child.size());
     } finally {
       assertThat(Files.exists(cgroup.dir())).as("removed " + cgroup.dir()).isFalse();

@@ -57,6 +57,7 @@ public final class SnapshotPrinter {
       out.append("partial=").append(sensor.heapFigurePartial()).append('\n');
       out.append("retainedMiB=").append(retained.size()).append('\n');
       out.append("cgroup=").append(sensor.containerDescription()).append('\n');
+      out.append("processesRss=").append(java.util.Arrays.toString(sensor.containerProcessesRss())).append('\n');
       System.out.print(out);
     }
   }
