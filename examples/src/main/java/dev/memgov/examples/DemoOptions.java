@@ -39,6 +39,7 @@ final class DemoOptions {
   final Duration duration;
   final Duration loadFor;
   final long l1Budget;
+  final boolean compressWhenCut;
   final Duration statusInterval;
   final String token;
 
@@ -62,6 +63,7 @@ final class DemoOptions {
     duration = p.duration;
     loadFor = p.loadFor;
     l1Budget = p.l1Budget;
+    compressWhenCut = p.compressWhenCut;
     statusInterval = p.statusInterval;
     token = p.token;
   }
@@ -112,6 +114,8 @@ final class DemoOptions {
         "                        what memory comes back (default: load until the end)",
         "  --l1-budget SIZE|P%   the cache's L1 budget, at least 1m, at most the max heap",
         "                        (default 50% of the max heap)",
+        "  --compress-when-cut   keep large cache values LZ4-compressed from the first pressure",
+        "                        cut until the budget is restored (default: from aggressive only)",
         "  --status-interval D   status line interval, 100ms-1h (default 1s on a terminal, 5s",
         "                        otherwise)",
         "  -h, --help            this text",
@@ -160,6 +164,7 @@ final class DemoOptions {
     Duration duration;
     Duration loadFor;
     long l1Budget;
+    boolean compressWhenCut;
     Duration statusInterval;
     String token;
 
@@ -196,6 +201,12 @@ final class DemoOptions {
               throw new UsageException("--no-governor takes no value, but was given '" + value + "'");
             }
             governor = false;
+            continue;
+          case "--compress-when-cut":
+            if (value != null) {
+              throw new UsageException("--compress-when-cut takes no value, but was given '" + value + "'");
+            }
+            compressWhenCut = true;
             continue;
           default:
             break;

@@ -198,6 +198,7 @@ public final class TenantApp implements AutoCloseable {
     JsonValues values = new JsonValues(options.valueMin, options.valueMax);
     var cacheBuilder = GovernedCache.<Long, String>builder("tenant-values", ValueCodec.utf8())
         .l1Budget(options.l1Budget)
+        .compressWhenCut(options.compressWhenCut)
         .loader(key -> {
           loads.increment();
           try {

@@ -46,8 +46,10 @@ class DemoOptionsTest {
         "jdbc:h2:mem:x", "--pool-size=3", "--rate", "0", "--threads", "2", "--keys", "50", "--value-size",
         "0.5k-2k", "--skew", "1.2", "--write-percent", "0", "--spike", "25%", "--spike-period", "2s",
         "--spike-hold", "500ms", "--duration", "1m", "--l1-budget", "64m", "--status-interval", "250ms",
-        "--token", "0123456789abcdef", "--load-for", "20s");
+        "--token", "0123456789abcdef", "--load-for", "20s", "--compress-when-cut");
     assertThat(o.port).isZero();
+    assertThat(o.compressWhenCut).isTrue();
+    assertThat(parse().compressWhenCut).isFalse();
     assertThat(o.governor).isFalse();
     assertThat(o.redisUri).isEqualTo("redis://127.0.0.1:6380");
     assertThat(o.jdbcUrl).isEqualTo("jdbc:h2:mem:x");
@@ -87,7 +89,8 @@ class DemoOptionsTest {
     String usage = DemoOptions.usage();
     for (String flag : new String[] {"--port", "--no-governor", "--token", "--redis", "--jdbc-url", "--pool-size",
         "--rate", "--threads", "--keys", "--value-size", "--skew", "--write-percent", "--spike", "--spike-period",
-        "--spike-hold", "--duration", "--load-for", "--l1-budget", "--status-interval", "--help", "MEMGOV_REDIS_URI"}) {
+        "--spike-hold", "--duration", "--load-for", "--l1-budget", "--compress-when-cut", "--status-interval", "--help",
+        "MEMGOV_REDIS_URI"}) {
       assertThat(usage).contains(flag);
     }
   }
@@ -114,6 +117,7 @@ class DemoOptionsTest {
     "--jdbc-url h2:mem:x|--jdbc-url must start with jdbc:, but was 'h2:mem:x'",
     "--redis http://x|--redis must be a redis:// or rediss:// URI (e.g. redis://127.0.0.1:6379), but was 'http://x'",
     "--no-governor=yes|--no-governor takes no value, but was given 'yes'",
+    "--compress-when-cut=no|--compress-when-cut takes no value, but was given 'no'",
     "--token short|--token must be at least 16 characters without whitespace, but was 5 characters; generate one, e.g. openssl rand -hex 24",
   })
   void badFlagsSayWhatWasWrongAndWhatIsAccepted(String args, String message) {

@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * <p>Under pressure ({@link #reclaim}): {@code light} runs Caffeine's maintenance and drops
  * expired entries; {@code standard} lowers L1's byte budget toward the requested share, at most
  * to half of what L1 holds (or of the budget, when that is lower); {@code aggressive} to at most a
- * quarter of it and keeps L1 values of at least the compression threshold LZ4-compressed; neither
+ * quarter of it and keeps L1 values of at least the compression threshold LZ4-compressed (from
+ * the first cut with {@code compressWhenCut}); neither
  * touches an L1 that holds less than the minimum budget ({@code min(l1Budget, 4 KiB)}), which is
  * also the lowest budget any cut sets; {@code emergency} clears L1 and stops L1 admission until
  * {@link #pressureChanged} reports a level below {@code CRITICAL}. Entries evicted by a shrink
@@ -75,6 +76,8 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
   private final Function<? super K, ? extends V> loader;
   private final Function<? super K, String> keyEncoder;
   private final int compressionThreshold;
+  /** Compress L1 from the first cut (standard, emergency), not only from aggressive. */
+  private final boolean compressWhenCut;
   private final long ttlMillis;
   private final RedisTier l2;
 
@@ -140,6 +143,7 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
     this.loader = b.loader;
     this.keyEncoder = b.keyEncoder;
     this.compressionThreshold = b.compressionThreshold;
+    this.compressWhenCut = b.compressWhenCut;
     this.ttlMillis = b.ttl == null ? 0 : b.ttl.toMillis();
     ToLongFunction<? super V> sizer = b.weigher != null ? b.weigher : codec::sizeOf;
     Caffeine<K, Object> caffeine =
@@ -376,9 +380,9 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
       case LIGHT:
         return light();
       case STANDARD:
-        return shrink(2, request.targetBytes(), false, request.trigger() != Trigger.IDLE);
+        return shrink(2, request.targetBytes(), "standard", compressWhenCut, request.trigger() != Trigger.IDLE);
       case AGGRESSIVE:
-        return shrink(4, request.targetBytes(), true, request.trigger() != Trigger.IDLE);
+        return shrink(4, request.targetBytes(), "aggressive", true, request.trigger() != Trigger.IDLE);
       default:
         return emergency();
     }
@@ -393,11 +397,10 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
         : ReclaimResult.done("maintenance run, dropped " + dropped + " expired entries");
   }
 
-  private ReclaimResult shrink(int divisor, long targetBytes, boolean compress, boolean pressureCut) {
+  private ReclaimResult shrink(int divisor, long targetBytes, String level, boolean compress, boolean pressureCut) {
     l1.cleanUp();
     long budget = currentBudget;
     long weighted = footprintBytes();
-    String level = compress ? "aggressive" : "standard";
     if (weighted < minBudget) {
       // An empty (or all but empty) L1 gives nothing back; cutting its budget to the minimum would
       // only starve it once it fills again, and there is nothing to compress.
@@ -530,6 +533,9 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
     l1.invalidateAll();
     eviction.setMaximum(newBudget);
     currentBudget = newBudget;
+    if (compressWhenCut && compressionThreshold != Integer.MAX_VALUE) {
+      compressL1 = true; // what is admitted again once pressure falls goes in compressed
+    }
     l1.cleanUp();
     LOG.warn("memgov cache '{}': emergency: L1 cleared ({} entries, {} bytes), admission stopped until pressure "
         + "falls below CRITICAL", name, entries, bytes);
@@ -555,14 +561,14 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
     }
     long cap = restoreCap();
     if (budget >= cap) {
-      compressL1 = false;
+      compressL1 = compressL1 && compressWhenCut; // compressWhenCut: until the configured budget
       return RestoreResult.step("budget held at " + budget + " bytes" + ceilingNote(), false);
     }
     long next = Math.min(request.next(budget, configuredBudget), cap);
     eviction.setMaximum(next);
     currentBudget = next;
     boolean done = next >= configuredBudget;
-    if (next >= cap) {
+    if (done || (next >= cap && !compressWhenCut)) {
       compressL1 = false;
     }
     return RestoreResult.step("budget " + budget + " -> " + next + " bytes"

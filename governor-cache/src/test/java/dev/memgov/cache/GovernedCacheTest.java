@@ -260,6 +260,70 @@ class GovernedCacheTest {
   }
 
   @Test
+  void standardCompressesNothingByDefault() {
+    try (var c = cache(400_000)) {
+      fill(c, 150);
+      reclaim(c, CleanupLevel.STANDARD, 0);
+      for (int i = 0; i < 150; i++) {
+        if (c.inL1(i)) {
+          assertThat(c.compressedInL1(i)).isFalse();
+        }
+      }
+      c.put(2000, value(2000));
+      assertThat(c.compressedInL1(2000)).isFalse();
+      assertThat(c.state()).doesNotContain("compressing");
+    }
+  }
+
+  @Test
+  void withCompressWhenCutAStandardCutKeepsLargeValuesCompressedUntilRestored() {
+    try (var c = GovernedCache.<Integer, String>builder("t", ValueCodec.utf8()).l1Budget(400_000)
+        .restoreCeilingHold(Duration.ZERO).compressWhenCut(true).build()) {
+      fill(c, 150);
+      c.put(1000, "small");
+      c.settle();
+      long held = c.footprintBytes();
+      reclaim(c, CleanupLevel.STANDARD, 0);
+      assertThat(c.currentBudget()).isEqualTo(held / 2);
+      int compressed = 0;
+      for (int i = 0; i < 150; i++) {
+        if (c.inL1(i)) {
+          assertThat(c.compressedInL1(i)).isTrue();
+          assertThat(c.get(i)).isEqualTo(value(i));
+          compressed++;
+        }
+      }
+      // compressed, the entries that stayed weigh far less than the halved budget allows
+      assertThat(compressed).isGreaterThan(20);
+      assertThat(c.footprintBytes()).isLessThan(held / 2 - compressed * 500L);
+      assertThat(c.compressedInL1(1000)).isFalse();
+      c.put(2000, value(2000));
+      assertThat(c.compressedInL1(2000)).isTrue();
+      assertThat(c.state()).contains("compressing");
+
+      while (!c.restore(new RestoreRequest(25)).atConfigured()) {
+        // steps back to the configured budget
+      }
+      c.put(3000, value(3000));
+      assertThat(c.compressedInL1(3000)).isFalse();
+      assertThat(c.get(2000)).isEqualTo(value(2000));
+    }
+  }
+
+  @Test
+  void withCompressWhenCutWhatIsAdmittedAfterAnEmergencyGoesInCompressed() {
+    try (var c = GovernedCache.<Integer, String>builder("t", ValueCodec.utf8()).l1Budget(400_000)
+        .compressWhenCut(true).build()) {
+      fill(c, 50);
+      reclaim(c, CleanupLevel.EMERGENCY, 0);
+      c.pressureChanged(PressureLevel.EMERGENCY, PressureLevel.WARNING);
+      c.put(7, value(7));
+      assertThat(c.compressedInL1(7)).isTrue();
+      assertThat(c.get(7)).isEqualTo(value(7));
+    }
+  }
+
+  @Test
   void emergencyClearsL1AndStopsAdmissionUntilBelowCritical() {
     AtomicInteger loads = new AtomicInteger();
     try (var c = GovernedCache.<Integer, String>builder("e", ValueCodec.utf8()).l1Budget(400_000)
