@@ -390,9 +390,12 @@ public final class GovernorPolicy {
     throw new IllegalArgumentException("must be true or false, but was '" + v + "'");
   }
 
-  /** Parses {@code PT5S}, {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h}. */
+  /** Parses {@code PT5S}, {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h}, and {@code 0} (no unit needed for zero). */
   public static Duration parseDuration(String v) {
     String s = v.trim().toLowerCase(Locale.ROOT);
+    if (s.equals("0")) {
+      return Duration.ZERO; // "0" for the settings where zero turns a feature off
+    }
     try {
       if (s.startsWith("pt") || s.startsWith("p")) {
         return Duration.parse(v.trim().toUpperCase(Locale.ROOT));
@@ -415,7 +418,7 @@ public final class GovernorPolicy {
       // fall through to the message below
     }
     throw new IllegalArgumentException(
-        "must be a duration such as 500ms, 5s, 2m, 1h or PT5S, but was '" + v + "'");
+        "must be a duration such as 500ms, 5s, 2m, 1h or PT5S (or 0), but was '" + v + "'");
   }
 
   /** Parses {@code 268435456}, {@code 512k}, {@code 256m}, {@code 2g} (binary units); -1 means none. */

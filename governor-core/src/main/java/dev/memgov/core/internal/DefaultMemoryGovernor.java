@@ -84,6 +84,9 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
   /** When this process began holding back a sized cleanup for the processes above the fair line; governor thread. */
   private long fairHoldSince = NOT_HOLDING;
   private PressureLevel fairHoldLevel;
+  private static final long PEERS_MAX_AGE_NANOS = 1_000_000_000L;
+  private long[] peers;
+  private long peersReadNanos = NOT_HOLDING;
   private final IdleDetector idle;
   private long lastConfirmNanos = Long.MIN_VALUE;
   /** A cleanup reclaimed memory since the last confirmation (written by whichever thread ran it). */
@@ -487,7 +490,7 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
         long whole = PressureEvaluator.bytesOverTarget(snap, p.governing(), leaveTarget(p.level()));
         gap = ownShare(whole, snap, p.governing());
         if (level == CleanupLevel.STANDARD && p.governing() == Signal.CONTAINER && whole > 0) {
-          long[] peers = sensor.containerProcessesRss();
+          long[] peers = containerPeers(now);
           long fair = fairShare(whole, snap.rss(), peers);
           if (fair == 0 && holdForPeers(p, snap, peers, whole, now)) {
             return;
@@ -576,6 +579,18 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
       }
     }
     return (long) Math.max(0, ownRss - Math.max(0, line));
+  }
+
+  /**
+   * The RSS of the container's processes, read at most once a second: while a process holds back,
+   * every GC's tick asks again, and a read costs one file per process.
+   */
+  private long[] containerPeers(long now) {
+    if (peersReadNanos == NOT_HOLDING || now - peersReadNanos >= PEERS_MAX_AGE_NANOS) {
+      peers = sensor.containerProcessesRss();
+      peersReadNanos = now;
+    }
+    return peers;
   }
 
   /**

@@ -88,6 +88,9 @@ class FairShareTest {
     build();
 
     governor.tickNow();
+    sensor.gc();
+    governor.tickNow(); // a GC's tick in the same second: the processes are not read again
+    assertThat(sensor.peerReads.get()).isEqualTo(1);
     clock.advance(Duration.ofSeconds(5));
     sensor.gc();
     governor.tickNow();
