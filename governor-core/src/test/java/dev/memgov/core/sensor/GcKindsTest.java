@@ -12,7 +12,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The after-GC figure, GC count and overhead under each collector, each in a child JVM with a
- * 256 MiB heap that retains 48 MiB and runs {@code System.gc()}.
+ * 256 MiB heap that retains 48 MiB and runs {@code System.gc()}. The heap starts at its maximum:
+ * with a small initial heap, Parallel's full GC left part of the 48 MiB in the young generation
+ * when the old one had not grown enough yet (old gen 44.8 MB after the GC, once).
  */
 class GcKindsTest {
 
@@ -27,7 +29,7 @@ class GcKindsTest {
     assumeTrue(probe.exitCode() == 0, () -> "this JVM does not offer " + gcFlag);
 
     MemoryCgroup.Result r = MemoryCgroup.runPlain(
-        MemoryCgroup.javaCommand(List.of(gcFlag, "-Xmx256m", "-Xms64m"), SnapshotPrinter.class, "48"),
+        MemoryCgroup.javaCommand(List.of(gcFlag, "-Xmx256m", "-Xms256m"), SnapshotPrinter.class, "48"),
         Duration.ofSeconds(60));
     assertThat(r.exitCode()).as("stderr: %s", r.stderr()).isZero();
     Map<String, String> s = r.properties();
