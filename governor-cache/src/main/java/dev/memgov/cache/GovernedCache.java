@@ -431,6 +431,7 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
     }
     if (compress) {
       long[] c = compressAll();
+      l1.cleanUp(); // apply the compressed values' weights now: the footprint reported after is current
       compressL1 = true;
       if (c[0] > 0) {
         action.append(action.length() > 0 ? ", " : "").append("compressed ").append(c[0])

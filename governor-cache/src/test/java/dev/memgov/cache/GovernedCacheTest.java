@@ -295,6 +295,7 @@ class GovernedCacheTest {
       }
       // compressed, the entries that stayed weigh far less than the halved budget allows
       assertThat(compressed).isGreaterThan(20);
+      // current right after the cut: the cut applied the compressed values' weights
       assertThat(c.footprintBytes()).isLessThan(held / 2 - compressed * 500L);
       assertThat(c.compressedInL1(1000)).isFalse();
       c.put(2000, value(2000));
