@@ -38,6 +38,19 @@ class GovernedCacheTest {
     c.settle();
   }
 
+  /** Checks that every one of keys 0..n-1 still in L1 is held compressed and reads back right; returns how many. */
+  private static int checkHeldCompressed(GovernedCache<Integer, String> c, int n) {
+    int compressed = 0;
+    for (int i = 0; i < n; i++) {
+      if (c.inL1(i)) {
+        assertThat(c.compressedInL1(i)).isTrue();
+        assertThat(c.get(i)).isEqualTo(value(i));
+        compressed++;
+      }
+    }
+    return compressed;
+  }
+
   private static ReclaimResult reclaim(GovernedCache<?, ?> c, CleanupLevel level, long target) {
     return c.reclaim(new ReclaimRequest(level, target, Trigger.API));
   }
@@ -239,14 +252,7 @@ class GovernedCacheTest {
       long held = c.footprintBytes();
       reclaim(c, CleanupLevel.AGGRESSIVE, 0);
       assertThat(c.currentBudget()).isEqualTo(held / 4);
-      int compressed = 0;
-      for (int i = 0; i < 150; i++) {
-        if (c.inL1(i)) {
-          assertThat(c.compressedInL1(i)).isTrue();
-          assertThat(c.get(i)).isEqualTo(value(i));
-          compressed++;
-        }
-      }
+      int compressed = checkHeldCompressed(c, 150);
       assertThat(compressed).isGreaterThan(20);
       assertThat(c.compressedInL1(1000)).isFalse();
       assertThat(c.get(1000)).isEqualTo("small");
@@ -285,14 +291,7 @@ class GovernedCacheTest {
       long held = c.footprintBytes();
       reclaim(c, CleanupLevel.STANDARD, 0);
       assertThat(c.currentBudget()).isEqualTo(held / 2);
-      int compressed = 0;
-      for (int i = 0; i < 150; i++) {
-        if (c.inL1(i)) {
-          assertThat(c.compressedInL1(i)).isTrue();
-          assertThat(c.get(i)).isEqualTo(value(i));
-          compressed++;
-        }
-      }
+      int compressed = checkHeldCompressed(c, 150);
       // compressed, the entries that stayed weigh far less than the halved budget allows
       assertThat(compressed).isGreaterThan(20);
       // current right after the cut: the cut applied the compressed values' weights
