@@ -380,7 +380,8 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
       case LIGHT:
         return light();
       case STANDARD:
-        return shrink(2, request.targetBytes(), "standard", compressWhenCut, request.trigger() != Trigger.IDLE);
+        boolean pressureCut = request.trigger() != Trigger.IDLE; // the idle give-back's shed is no pressure cut
+        return shrink(2, request.targetBytes(), "standard", compressWhenCut && pressureCut, pressureCut);
       case AGGRESSIVE:
         return shrink(4, request.targetBytes(), "aggressive", true, request.trigger() != Trigger.IDLE);
       default:
@@ -432,7 +433,7 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
     if (compress) {
       long[] c = compressAll();
       l1.cleanUp(); // apply the compressed values' weights now: the footprint reported after is current
-      compressL1 = true;
+      compressL1 = compressionThreshold != Integer.MAX_VALUE; // compression off: nothing to compress
       if (c[0] > 0) {
         action.append(action.length() > 0 ? ", " : "").append("compressed ").append(c[0])
             .append(" values saving ").append(c[1]).append(" bytes");

@@ -311,6 +311,18 @@ class GovernedCacheTest {
   }
 
   @Test
+  void withCompressWhenCutTheIdleShedCompressesNothing() {
+    try (var c = GovernedCache.<Integer, String>builder("t", ValueCodec.utf8()).l1Budget(400_000)
+        .compressWhenCut(true).build()) {
+      fill(c, 150);
+      c.reclaim(new ReclaimRequest(CleanupLevel.STANDARD, 20_000, Trigger.IDLE)); // no pressure: the idle give-back's shed
+      c.put(2000, value(2000));
+      assertThat(c.compressedInL1(2000)).isFalse();
+      assertThat(c.state()).doesNotContain("compressing");
+    }
+  }
+
+  @Test
   void withCompressWhenCutWhatIsAdmittedAfterAnEmergencyGoesInCompressed() {
     try (var c = GovernedCache.<Integer, String>builder("t", ValueCodec.utf8()).l1Budget(400_000)
         .compressWhenCut(true).build()) {

@@ -418,7 +418,7 @@ public final class GovernorPolicy {
       // fall through to the message below
     }
     throw new IllegalArgumentException(
-        "must be a duration such as 500ms, 5s, 2m, 1h or PT5S (or 0), but was '" + v + "'");
+        "must be a duration such as 500ms, 5s, 2m, 1h or PT5S, but was '" + v + "'");
   }
 
   /** Parses {@code 268435456}, {@code 512k}, {@code 256m}, {@code 2g} (binary units); -1 means none. */

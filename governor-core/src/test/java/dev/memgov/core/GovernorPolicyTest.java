@@ -59,7 +59,7 @@ class GovernorPolicyTest {
   @CsvSource(delimiter = '|', value = {
     "memgov.warning-percent|120|memgov.warning-percent: warningPercent must be between 1 and 99, but was 120",
     "memgov.warning-percent|high|memgov.warning-percent: must be a whole number, but was 'high'",
-    "memgov.tick-interval|soon|memgov.tick-interval: must be a duration such as 500ms, 5s, 2m, 1h or PT5S (or 0), but was 'soon'",
+    "memgov.tick-interval|soon|memgov.tick-interval: must be a duration such as 500ms, 5s, 2m, 1h or PT5S, but was 'soon'",
     "memgov.tick-interval|5ms|memgov.tick-interval: tickInterval must be between PT0.01S and PT1H, but was PT0.005S",
     "memgov.rss-limit|lots|memgov.rss-limit: must be a size in bytes or with k, m or g (e.g. 512m), or -1 for none, but was 'lots'",
     "memgov.rss-limit|1m|memgov.rss-limit: rssLimit must be -1 (none) or at least 16 MiB, but was 1048576",
@@ -144,7 +144,7 @@ class GovernorPolicyTest {
     assertMessage(() -> GovernorPolicy.builder().idleAfter(Duration.ofSeconds(-1)),
         "idleAfter must be between PT0S and PT24H, but was PT-1S");
     assertMessage(() -> GovernorPolicy.fromEnvironment(Map.of("MEMGOV_IDLE_AFTER", "soon")),
-        "MEMGOV_IDLE_AFTER: must be a duration such as 500ms, 5s, 2m, 1h or PT5S (or 0), but was 'soon'");
+        "MEMGOV_IDLE_AFTER: must be a duration such as 500ms, 5s, 2m, 1h or PT5S, but was 'soon'");
     assertMessage(() -> GovernorPolicy.fromProperties(props("memgov.idle-after", "25h")),
         "memgov.idle-after: idleAfter must be between PT0S and PT24H, but was PT25H");
   }

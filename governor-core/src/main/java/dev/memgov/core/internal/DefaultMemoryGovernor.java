@@ -82,8 +82,10 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
   private boolean leakAnnounced;
   private static final long NOT_HOLDING = Long.MIN_VALUE;
   /** When this process began holding back a sized cleanup for the processes above the fair line; governor thread. */
-  private long fairHoldSince = NOT_HOLDING;
-  private PressureLevel fairHoldLevel;
+  /** Since when this process has held back at CRITICAL or above (across dips to WARNING); governor thread. */
+  private long criticalHoldSince = NOT_HOLDING;
+  /** The level the last hold was logged at, null when not holding; governor thread. */
+  private PressureLevel holdLoggedAt;
   private static final long PEERS_MAX_AGE_NANOS = 1_000_000_000L;
   private long[] peers;
   private long peersReadNanos = NOT_HOLDING;
@@ -482,7 +484,7 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
     CleanupLevel level = steering.decide(p, snap, now);
     boolean idleNow = idle.due(p, snap, now);
     if (p.level() == PressureLevel.NORMAL) {
-      fairHoldSince = NOT_HOLDING;
+      endHold();
     }
     if (level != null) {
       long gap = 0;
@@ -492,15 +494,18 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
         if (level == CleanupLevel.STANDARD && p.governing() == Signal.CONTAINER && whole > 0) {
           long[] peers = containerPeers(now);
           long fair = fairShare(whole, snap.rss(), peers);
-          if (fair == 0 && holdForPeers(p, snap, peers, whole, now)) {
+          if (fair == 0 && holdForPeers(p, snap, peers, now)) {
+            if (p.level() == PressureLevel.WARNING && steering.cooldownLeftNanos(CleanupLevel.LIGHT, now) == 0) {
+              cleanup(CleanupLevel.LIGHT, trigger, 0, true, p, snap.gcCount(), now); // light still runs while holding
+            }
             return;
           }
           if (fair > 0) {
             gap = fair;
           }
         }
+        endHold();
       }
-      fairHoldSince = NOT_HOLDING;
       cleanup(level, trigger, gap, true, p, snap.gcCount(), now);
     } else if (steering.restoreDue(p, now) && anyRestorePending()) {
       restoreStep(now);
@@ -548,10 +553,11 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
    * The processes above a common RSS line give back what lies above it, the line set so that
    * together they give back the gap (Σ max(0, rss − line) = gap); a process at or under the line
    * gives nothing. The biggest holder gives first and most, and a tenant squeezed earlier is not
-   * squeezed again while others hold more than it does. Only processes holding at least 5 % of the
-   * processes' total count (a shell or an init process does not set the line). Returns 0 when this
-   * process is at or under the line, and −1 when the rule does not apply: no peers known, or fewer
-   * than two processes that count.
+   * squeezed again while others hold more than it does. Only processes holding at least 5 % of
+   * the processes' total RSS count (a shell or an init process does not set the line). Never more
+   * than the gap (this process's own figure is fresher than the list, or missing from it). Returns 0
+   * when this process is at or under the line, and −1 when the rule does not apply: no gap, no RSS
+   * of its own, no peers known, or fewer than two processes that count.
    */
   static long fairShare(long gap, long ownRss, long[] peers) {
     if (gap <= 0 || ownRss <= 0 || peers == null || peers.length < 2) {
@@ -578,7 +584,7 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
         break;
       }
     }
-    return (long) Math.max(0, ownRss - Math.max(0, line));
+    return Math.min(gap, (long) Math.max(0, ownRss - Math.max(0, line)));
   }
 
   /**
@@ -596,33 +602,41 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
   /**
    * Whether this process, under its fair line ({@link #fairShare} 0), holds back this sized
    * cleanup while the processes above the line give back: always at WARNING, and at CRITICAL for up
-   * to two settle windows — if the figure holds that long (the processes above the line cannot give
-   * enough: not governed, or what they hold is not theirs to give), this process cuts its
-   * proportional share as before. Logs the first hold of an episode.
+   * to two settle windows counted from its first hold at CRITICAL (a dip to WARNING does not start
+   * them over) — if the figure holds that long (the processes above the line cannot give enough:
+   * not governed, or what they hold is not theirs to give), this process cuts its proportional
+   * share as before. Logs the first hold at each level.
    */
-  private boolean holdForPeers(Pressure p, MemorySnapshot snap, long[] peers, long gap, long now) {
-    if (fairHoldSince == NOT_HOLDING || fairHoldLevel != p.level()) {
-      fairHoldSince = now;
-      fairHoldLevel = p.level();
+  private boolean holdForPeers(Pressure p, MemorySnapshot snap, long[] peers, long now) {
+    if (holdLoggedAt != p.level()) {
+      holdLoggedAt = p.level();
       long total = 0;
       for (long r : peers) {
         total += Math.max(0, r);
       }
-      LOG.info("memgov '{}': container at {} ({}): this process holds {} RSS of the {} held by its {} processes,"
-          + " at or under its fair part of the {} gap: the processes above give back first", name, p.level(),
-          Bytes.percent(p.governingRatio()), Bytes.format(snap.rss()), Bytes.format(total), peers.length,
-          Bytes.format(gap));
+      LOG.info("memgov '{}': container at {} ({}): this process ({} RSS) is at or under the fair line of the {} processes"
+          + " in its container ({} RSS in all): those above it give back first", name, p.level(),
+          Bytes.percent(p.governingRatio()), Bytes.format(snap.rss()), peers.length, Bytes.format(total));
     }
     if (p.level() == PressureLevel.WARNING) {
       return true;
     }
-    long waited = now - fairHoldSince;
+    if (criticalHoldSince == NOT_HOLDING) {
+      criticalHoldSince = now;
+    }
+    long waited = now - criticalHoldSince;
     if (waited < 2 * policy.settleWindow().toNanos()) {
       return true;
     }
     LOG.info("memgov '{}': container still {} after {} ms holding back for the processes above the fair line:"
         + " cutting this process's proportional share", name, p.level(), waited / 1_000_000L);
     return false;
+  }
+
+  /** A sized cleanup runs, or pressure is gone: the next hold is a new one. */
+  private void endHold() {
+    criticalHoldSince = NOT_HOLDING;
+    holdLoggedAt = null;
   }
 
   /** Threshold minus hysteresis as a fraction, computed in whole points (80 / 100.0, not 0.85 - 0.05). */

@@ -38,7 +38,8 @@ public interface MemorySensor extends AutoCloseable {
 
   /**
    * The resident set size in bytes of every process in this process's memory cgroup (this one
-   * included), in no order; null when unknown (no cgroup, its process list unreadable, or a
+   * included; not those in cgroups below it, whose memory the cgroup's usage does count), in no
+   * order; null when unknown (no cgroup, its process list unreadable, or a
    * scripted sensor). The governor reads it on demand — at a sized cleanup under the container
    * signal, not every sample — to share the gap fairly between several processes in one
    * container. The default returns null.

@@ -55,6 +55,12 @@ class FairShareTest {
   }
 
   @Test
+  void neverMoreThanTheGapWhenThisProcessIsMissingFromTheList() {
+    // its own figure is fresher than the list (or its pid is hidden): 600 - line 375 would be 225
+    assertThat(DefaultMemoryGovernor.fairShare(100, 600, new long[] {400, 450})).isEqualTo(100);
+  }
+
+  @Test
   void aGapAboveEverythingHeldAsksForAll() {
     assertThat(DefaultMemoryGovernor.fairShare(2000, 300, new long[] {600, 300})).isEqualTo(300);
   }
@@ -107,6 +113,26 @@ class FairShareTest {
     CleanupReport r = governor.status().recentCleanups().get(0);
     assertThat(r.level()).isEqualTo(CleanupLevel.STANDARD);
     assertThat(r.targetBytes()).isCloseTo(GAP / 4, org.assertj.core.data.Offset.offset(2L)); // 225 of 900
+  }
+
+  @Test
+  void aDipToWarningDoesNotStartTheHoldAtCriticalOver() {
+    sensor.ratio(0.30).container(0.90).rss(0.225).peers(225 * MIB, 600 * MIB);
+    build();
+    governor.tickNow(); // CRITICAL: the hold starts
+    clock.advance(Duration.ofSeconds(4));
+    sensor.container(0.78).gc(); // under CRITICAL - hysteresis: WARNING
+    governor.tickNow();
+    clock.advance(Duration.ofSeconds(1));
+    sensor.container(0.90).gc(); // CRITICAL again, 5 s after the hold began
+    governor.tickNow();
+    assertThat(cache.requests).allSatisfy(rq -> assertThat(rq.level()).isEqualTo(CleanupLevel.LIGHT));
+
+    clock.advance(Duration.ofMillis(1500)); // 6.5 s since the first hold at CRITICAL: this one helps now
+    sensor.gc();
+    governor.tickNow();
+
+    assertThat(cache.requests).anySatisfy(rq -> assertThat(rq.level()).isEqualTo(CleanupLevel.STANDARD));
   }
 
   @Test

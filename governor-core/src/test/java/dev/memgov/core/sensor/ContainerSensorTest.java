@@ -31,6 +31,11 @@ class ContainerSensorTest {
     try (cgroup) {
       // a second process in the container, so the child sees both in its cgroup's process list
       Process sibling = cgroup.start(List.of("sleep", "60"));
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (!cgroup.pids().contains(sibling.pid()) && System.nanoTime() < deadline) {
+        Thread.sleep(5); // the wrapper writes its pid into cgroup.procs before it execs sleep
+      }
+      assertThat(cgroup.pids()).contains(sibling.pid());
       MemoryCgroup.Result r = cgroup.run(
           MemoryCgroup.javaCommand(List.of("-XX:+UseSerialGC"), SnapshotPrinter.class, "32"), Duration.ofSeconds(60));
       assertThat(r.exitCode()).as("child stderr: %s", r.stderr()).isZero();
