@@ -110,10 +110,8 @@ public final class ContainerScenario {
     final String label;
     final Process process;
     volatile String lastStatus = "";
-    volatile double hitRate = Double.NaN;
     volatile String cacheBytes = "?";
     volatile String cacheBudget = "?";
-    volatile long requestsPerSecond = -1;
     final StringBuilder tail = new StringBuilder();
     /** Every status line's figures, in order, from the first on. */
     final List<Sample> samples = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -137,9 +135,8 @@ public final class ContainerScenario {
             lastStatus = line;
             cacheBytes = m.group(1);
             cacheBudget = m.group(2);
-            hitRate = m.group(3).equals("?") ? Double.NaN : Integer.parseInt(m.group(3)) / 100.0;
-            requestsPerSecond = Long.parseLong(m.group(4));
-            samples.add(Sample.of(line, hitRate, requestsPerSecond));
+            double hitRate = m.group(3).equals("?") ? Double.NaN : Integer.parseInt(m.group(3)) / 100.0;
+            samples.add(Sample.of(line, hitRate, Long.parseLong(m.group(4))));
           } else if (events.size() < 200) {
             events.add(line);
           }
@@ -168,13 +165,12 @@ public final class ContainerScenario {
   }
 
   private static final Pattern RSS = Pattern.compile("\\| RSS (\\S+) ");
-  private static final Pattern HEAP = Pattern.compile("\\| heap after GC (\\S+)/");
   private static final Pattern CACHE = Pattern.compile("\\| cache (\\S+)/");
 
   /** One status line's figures: hit rate (NaN when unknown), req/s, RSS and cache in MiB (NaN when unknown). */
-  record Sample(double hitRate, long requestsPerSecond, double rssMib, double heapAfterGcMib, double cacheMib) {
+  record Sample(double hitRate, long requestsPerSecond, double rssMib, double cacheMib) {
     static Sample of(String line, double hitRate, long requestsPerSecond) {
-      return new Sample(hitRate, requestsPerSecond, mib(RSS, line), mib(HEAP, line), mib(CACHE, line));
+      return new Sample(hitRate, requestsPerSecond, mib(RSS, line), mib(CACHE, line));
     }
 
     private static double mib(Pattern p, String line) {

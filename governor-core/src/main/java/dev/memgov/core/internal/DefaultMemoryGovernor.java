@@ -43,6 +43,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.stream.LongStream;
 import javax.management.MBeanServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,15 +81,15 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
   static final long LEAK_WARNING_INTERVAL_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(10);
   private long lastLeakWarningNanos = Long.MIN_VALUE;
   private boolean leakAnnounced;
-  private static final long NOT_HOLDING = Long.MIN_VALUE;
-  /** When this process began holding back a sized cleanup for the processes above the fair line; governor thread. */
+  /** No such time yet: not holding back, or the processes never read. */
+  private static final long NEVER = Long.MIN_VALUE;
   /** Since when this process has held back at CRITICAL or above (across dips to WARNING); governor thread. */
-  private long criticalHoldSince = NOT_HOLDING;
+  private long criticalHoldSince = NEVER;
   /** The level the last hold was logged at, null when not holding; governor thread. */
   private PressureLevel holdLoggedAt;
   private static final long PEERS_MAX_AGE_NANOS = 1_000_000_000L;
   private long[] peers;
-  private long peersReadNanos = NOT_HOLDING;
+  private long peersReadNanos = NEVER;
   private final IdleDetector idle;
   private long lastConfirmNanos = Long.MIN_VALUE;
   /** A cleanup reclaimed memory since the last confirmation (written by whichever thread ran it). */
@@ -563,12 +564,8 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
     if (gap <= 0 || ownRss <= 0 || peers == null || peers.length < 2) {
       return -1;
     }
-    long sum = 0;
-    for (long r : peers) {
-      sum += Math.max(0, r);
-    }
-    long least = Math.max(1, sum / 20);
-    long[] counted = java.util.Arrays.stream(peers).filter(r -> r >= least).sorted().toArray();
+    long least = Math.max(1, LongStream.of(peers).sum() / 20);
+    long[] counted = LongStream.of(peers).filter(r -> r >= least).sorted().toArray();
     int n = counted.length;
     if (n < 2) {
       return -1;
@@ -592,7 +589,7 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
    * every GC's tick asks again, and a read costs one file per process.
    */
   private long[] containerPeers(long now) {
-    if (peersReadNanos == NOT_HOLDING || now - peersReadNanos >= PEERS_MAX_AGE_NANOS) {
+    if (peersReadNanos == NEVER || now - peersReadNanos >= PEERS_MAX_AGE_NANOS) {
       peers = sensor.containerProcessesRss();
       peersReadNanos = now;
     }
@@ -610,10 +607,7 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
   private boolean holdForPeers(Pressure p, MemorySnapshot snap, long[] peers, long now) {
     if (holdLoggedAt != p.level()) {
       holdLoggedAt = p.level();
-      long total = 0;
-      for (long r : peers) {
-        total += Math.max(0, r);
-      }
+      long total = LongStream.of(peers).sum();
       LOG.info("memgov '{}': container at {} ({}): this process ({} RSS) is at or under the fair line of the {} processes"
           + " in its container ({} RSS in all): those above it give back first", name, p.level(),
           Bytes.percent(p.governingRatio()), Bytes.format(snap.rss()), peers.length, Bytes.format(total));
@@ -621,7 +615,7 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
     if (p.level() == PressureLevel.WARNING) {
       return true;
     }
-    if (criticalHoldSince == NOT_HOLDING) {
+    if (criticalHoldSince == NEVER) {
       criticalHoldSince = now;
     }
     long waited = now - criticalHoldSince;
@@ -635,7 +629,7 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
 
   /** A sized cleanup runs, or pressure is gone: the next hold is a new one. */
   private void endHold() {
-    criticalHoldSince = NOT_HOLDING;
+    criticalHoldSince = NEVER;
     holdLoggedAt = null;
   }
 
