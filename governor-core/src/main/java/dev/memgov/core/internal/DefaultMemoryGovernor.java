@@ -96,6 +96,7 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
   private volatile boolean reclaimedSinceConfirm;
   private final Ladder ladder;
   private final TrendEstimator trendEstimator;
+  private final SpikeTracker spikes = new SpikeTracker();
   private final AtomicBoolean gcTickPending = new AtomicBoolean();
   private final Runnable gcTick = () -> {
     gcTickPending.set(false);
@@ -482,7 +483,8 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
     sampleAndEvaluate(now);
     MemorySnapshot snap = lastSnapshot;
     Pressure p = lastPressure;
-    CleanupLevel level = steering.decide(p, snap, now);
+    double spike = spikes.spike(now);
+    CleanupLevel level = steering.decide(p, snap, now, spike);
     boolean idleNow = idle.due(p, snap, now);
     if (p.level() == PressureLevel.NORMAL) {
       endHold();
@@ -490,7 +492,17 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
     if (level != null) {
       long gap = 0;
       if (level != CleanupLevel.LIGHT) {
-        long whole = PressureEvaluator.bytesOverTarget(snap, p.governing(), leaveTarget(p.level()));
+        double target = leaveTarget(p.level());
+        if (level == CleanupLevel.STANDARD && p.level() == PressureLevel.WARNING
+            && steering.spikeWouldReachEmergency(p, spike)) {
+          // leave the last spikes room under CRITICAL's lower edge, never below half the usual target
+          target = Math.max(target / 2, Math.min(target, leaveTarget(PressureLevel.CRITICAL) - spike));
+          LOG.info("memgov '{}': {} {} with rises of {} points seen in the last {} s: trimming to {}", name,
+              p.governing().wireName(), Bytes.percent(p.governingRatio()),
+              String.format(Locale.ROOT, "%.0f", spike * 100), SpikeTracker.MEMORY_NANOS / 1_000_000_000L,
+              Bytes.percent(target));
+        }
+        long whole = PressureEvaluator.bytesOverTarget(snap, p.governing(), target);
         gap = ownShare(whole, snap, p.governing());
         if (level == CleanupLevel.STANDARD && p.governing() == Signal.CONTAINER && whole > 0) {
           long[] peers = containerPeers(now);
@@ -634,6 +646,13 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
   }
 
   /** Threshold minus hysteresis as a fraction, computed in whole points (80 / 100.0, not 0.85 - 0.05). */
+  /** The higher of the container and RSS ratios, NaN when neither is known: the figure a kill follows. */
+  static double residentRatio(MemorySnapshot s) {
+    double c = s.containerRatio();
+    double r = s.rssRatio();
+    return Double.isNaN(c) ? r : Double.isNaN(r) ? c : Math.max(c, r);
+  }
+
   private double leaveTarget(PressureLevel level) {
     int percent = level == PressureLevel.WARNING ? policy.warningPercent()
         : level == PressureLevel.CRITICAL ? policy.criticalPercent() : policy.emergencyPercent();
@@ -650,6 +669,7 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
       snap = confirmHeap(snap, now);
     }
     Pressure p = PressureEvaluator.evaluate(snap, prev, policy, now);
+    spikes.record(now, residentRatio(snap));
     Trend trend;
     if (prevSnap != null && snap.gcCount() >= 0 && snap.gcCount() == prevSnap.gcCount()
         && p.governing() == Signal.HEAP && prev.governing() == Signal.HEAP) {

@@ -5,6 +5,7 @@ import dev.memgov.core.GovernorPolicy;
 import dev.memgov.core.MemorySnapshot;
 import dev.memgov.core.Pressure;
 import dev.memgov.core.PressureLevel;
+import dev.memgov.core.Signal;
 
 /**
  * When to clean up, how far, and when to grow back: a function of the pressure, the snapshot and
@@ -20,6 +21,10 @@ import dev.memgov.core.PressureLevel;
  *       hysteresis: a warning trims, it never wipes caches. Without that step a figure could sit
  *       just under CRITICAL with no headroom left for an allocation spike. The trim repeats only
  *       while it moves the figure (by at least one point); otherwise light runs instead.
+ *   <li>A WARNING under the container or RSS signal whose figure plus the largest rise seen in the
+ *       last two minutes ({@link SpikeTracker}) reaches EMERGENCY starts at standard, at once, as
+ *       CRITICAL does: the next spike of that size would reach the limit before the settle window
+ *       is over.
  *   <li>When the level rises past the one the last cleanup answered (WARNING → CRITICAL after a
  *       WARNING trim), the next cleanup runs at once, without waiting for the settle window.
  *   <li>No cleanup level runs twice within its cooldown (manual calls with force excepted).
@@ -45,19 +50,33 @@ final class Steering {
   private long calmSinceNanos = NEVER;
   private long lastRestoreNanos = NEVER;
   private long lastHeavyNanos = NEVER;
+  /** A WARNING trim in this episode did not move the figure: what holds it is not ours to give. */
+  private boolean trimFutile;
 
   Steering(GovernorPolicy policy) {
     this.policy = policy;
     java.util.Arrays.fill(lastRunNanos, NEVER);
   }
 
-  /** The cleanup an automatic tick should run now, or null for none. */
+  /** The cleanup an automatic tick should run now, or null for none; no spike known. */
   CleanupLevel decide(Pressure p, MemorySnapshot s, long now) {
+    return decide(p, s, now, 0);
+  }
+
+  /**
+   * The cleanup an automatic tick should run now, or null for none. {@code spike} is the largest
+   * recent rise of the resident figure ({@link SpikeTracker}), as a fraction of its limit.
+   */
+  CleanupLevel decide(Pressure p, MemorySnapshot s, long now, double spike) {
     if (p.level() == PressureLevel.NORMAL) {
       episodeLevel = null;
+      trimFutile = false;
       return null;
     }
     CleanupLevel base = p.level().defaultCleanup();
+    if (base == CleanupLevel.LIGHT && !trimFutile && spikeWouldReachEmergency(p, spike)) {
+      base = CleanupLevel.STANDARD; // one spike from the limit: trim now, as at CRITICAL
+    }
     CleanupLevel want;
     if (episodeLevel == null || base.compareTo(episodeLevel) > 0) {
       want = base;
@@ -75,11 +94,21 @@ final class Steering {
       boolean helped = episodeLevel != CleanupLevel.STANDARD
           || p.governingRatio() < episodeRatio - MIN_PROGRESS;
       want = helped ? CleanupLevel.STANDARD : CleanupLevel.LIGHT;
+      trimFutile = !helped; // nor does a spike bring the trim back before the episode ends
     } else {
       CleanupLevel next = episodeLevel.next();
       want = next.compareTo(base) > 0 ? next : base;
     }
     return cooldownLeftNanos(want, now) > 0 ? null : want;
+  }
+
+  /**
+   * Whether the resident figure (container or RSS governing) plus the last spikes' rise reaches
+   * EMERGENCY: a WARNING that the next spike of the same size turns into a kill.
+   */
+  boolean spikeWouldReachEmergency(Pressure p, double spike) {
+    return spike > 0 && (p.governing() == Signal.CONTAINER || p.governing() == Signal.RSS)
+        && p.governingRatio() + spike >= policy.threshold(PressureLevel.EMERGENCY);
   }
 
   /** Records a cleanup run at {@code pressure}; an automatic one (re)starts the settle window. */

@@ -1,0 +1,62 @@
+package dev.memgov.core.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import org.junit.jupiter.api.Test;
+
+class SpikeTrackerTest {
+  static final long S = 1_000_000_000L;
+  final SpikeTracker t = new SpikeTracker();
+
+  @Test
+  void aRiseIsMeasuredFromTheLowestReadingOfTheWindowBeforeIt() {
+    t.record(0, 0.60);
+    t.record(1 * S, 0.55);
+    t.record(2 * S, 0.62);
+    t.record(3 * S, 0.75); // 0.75 - 0.55
+    t.record(5 * S, 0.58);
+    assertThat(t.spike(5 * S)).isCloseTo(0.20, within(1e-9));
+  }
+
+  @Test
+  void aFlatOrFallingFigureHasNoSpike() {
+    for (int i = 0; i < 30; i++) {
+      t.record(i * S, 0.80 - i * 0.001);
+    }
+    assertThat(t.spike(30 * S)).isZero();
+  }
+
+  @Test
+  void readingsOlderThanTheWindowDoNotSetTheBase() {
+    t.record(0, 0.30);
+    t.record(11 * S, 0.60);
+    t.record(12 * S, 0.65); // the 0.30 of 12 s ago is out of the 10 s window
+    assertThat(t.spike(12 * S)).isCloseTo(0.05, within(1e-9));
+  }
+
+  @Test
+  void aSpikeIsForgottenAfterTwoMinutes() {
+    t.record(0, 0.50);
+    t.record(1 * S, 0.70);
+    assertThat(t.spike(100 * S)).isCloseTo(0.20, within(1e-9));
+    assertThat(t.spike(1 * S + SpikeTracker.MEMORY_NANOS + 10 * S)).isZero();
+  }
+
+  @Test
+  void unknownFiguresAreSkipped() {
+    t.record(0, 0.50);
+    t.record(1 * S, Double.NaN);
+    t.record(2 * S, 0.55);
+    assertThat(t.spike(2 * S)).isCloseTo(0.05, within(1e-9));
+  }
+
+  @Test
+  void manyReadingsASecondStillSeeTheWholeWindow() {
+    t.record(0, 0.40);
+    for (int i = 1; i <= 200; i++) { // a GC tick every 45 ms for 9 s
+      t.record(i * 45_000_000L, 0.60);
+    }
+    assertThat(t.spike(9 * S)).isCloseTo(0.20, within(1e-9));
+  }
+}
