@@ -645,7 +645,6 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
     holdLoggedAt = null;
   }
 
-  /** Threshold minus hysteresis as a fraction, computed in whole points (80 / 100.0, not 0.85 - 0.05). */
   /** The higher of the container and RSS ratios, NaN when neither is known: the figure a kill follows. */
   static double residentRatio(MemorySnapshot s) {
     double c = s.containerRatio();
@@ -653,6 +652,7 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
     return Double.isNaN(c) ? r : Double.isNaN(r) ? c : Math.max(c, r);
   }
 
+  /** Threshold minus hysteresis as a fraction, computed in whole points (80 / 100.0, not 0.85 - 0.05). */
   private double leaveTarget(PressureLevel level) {
     int percent = level == PressureLevel.WARNING ? policy.warningPercent()
         : level == PressureLevel.CRITICAL ? policy.criticalPercent() : policy.emergencyPercent();
