@@ -96,7 +96,8 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
   private volatile boolean reclaimedSinceConfirm;
   private final Ladder ladder;
   private final TrendEstimator trendEstimator;
-  private final SpikeTracker spikes = new SpikeTracker();
+  private final SpikeTracker containerSpikes = new SpikeTracker();
+  private final SpikeTracker rssSpikes = new SpikeTracker();
   private final AtomicBoolean gcTickPending = new AtomicBoolean();
   private final Runnable gcTick = () -> {
     gcTickPending.set(false);
@@ -483,7 +484,8 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
     sampleAndEvaluate(now);
     MemorySnapshot snap = lastSnapshot;
     Pressure p = lastPressure;
-    double spike = spikes.spike(now);
+    double spike = p.governing() == Signal.CONTAINER ? containerSpikes.spike(now)
+        : p.governing() == Signal.RSS ? rssSpikes.spike(now) : 0;
     CleanupLevel level = steering.decide(p, snap, now, spike);
     boolean idleNow = idle.due(p, snap, now);
     if (p.level() == PressureLevel.NORMAL) {
@@ -493,14 +495,11 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
       long gap = 0;
       if (level != CleanupLevel.LIGHT) {
         double target = leaveTarget(p.level());
-        if (level == CleanupLevel.STANDARD && p.level() == PressureLevel.WARNING
-            && steering.spikeWouldReachEmergency(p, spike)) {
+        boolean forSpike = level == CleanupLevel.STANDARD && p.level() == PressureLevel.WARNING
+            && steering.spikeWouldReachEmergency(p, spike);
+        if (forSpike) {
           // leave the last spikes room under CRITICAL's lower edge, never below half the usual target
           target = Math.max(target / 2, Math.min(target, leaveTarget(PressureLevel.CRITICAL) - spike));
-          LOG.info("memgov '{}': {} {} with rises of {} points seen in the last {} s: trimming to {}", name,
-              p.governing().wireName(), Bytes.percent(p.governingRatio()),
-              String.format(Locale.ROOT, "%.0f", spike * 100), SpikeTracker.MEMORY_NANOS / 1_000_000_000L,
-              Bytes.percent(target));
         }
         long whole = PressureEvaluator.bytesOverTarget(snap, p.governing(), target);
         gap = ownShare(whole, snap, p.governing());
@@ -518,8 +517,18 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
           }
         }
         endHold();
+        if (forSpike) {
+          LOG.info("memgov '{}': {} {} with a rise of {} points within the last {} s: trimming to {} now", name,
+              p.governing().wireName(), Bytes.percent(p.governingRatio()),
+              String.format(Locale.ROOT, "%.0f", spike * 100), SpikeTracker.MEMORY_NANOS / 1_000_000_000L,
+              Bytes.percent(target));
+        }
       }
-      cleanup(level, trigger, gap, true, p, snap.gcCount(), now);
+      CleanupReport report = cleanup(level, trigger, gap, true, p, snap.gcCount(), now);
+      if (level != CleanupLevel.LIGHT && report.reclaimedBytes() > 0) {
+        containerSpikes.quiet(now); // what grows back from the dip this made is not a spike
+        rssSpikes.quiet(now);
+      }
     } else if (steering.restoreDue(p, now) && anyRestorePending()) {
       restoreStep(now);
     } else if (idleNow) {
@@ -645,13 +654,6 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
     holdLoggedAt = null;
   }
 
-  /** The higher of the container and RSS ratios, NaN when neither is known: the figure a kill follows. */
-  static double residentRatio(MemorySnapshot s) {
-    double c = s.containerRatio();
-    double r = s.rssRatio();
-    return Double.isNaN(c) ? r : Double.isNaN(r) ? c : Math.max(c, r);
-  }
-
   /** Threshold minus hysteresis as a fraction, computed in whole points (80 / 100.0, not 0.85 - 0.05). */
   private double leaveTarget(PressureLevel level) {
     int percent = level == PressureLevel.WARNING ? policy.warningPercent()
@@ -669,7 +671,8 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
       snap = confirmHeap(snap, now);
     }
     Pressure p = PressureEvaluator.evaluate(snap, prev, policy, now);
-    spikes.record(now, residentRatio(snap));
+    containerSpikes.record(now, snap.containerRatio());
+    rssSpikes.record(now, snap.rssRatio());
     Trend trend;
     if (prevSnap != null && snap.gcCount() >= 0 && snap.gcCount() == prevSnap.gcCount()
         && p.governing() == Signal.HEAP && prev.governing() == Signal.HEAP) {

@@ -1,76 +1,109 @@
 package dev.memgov.core.internal;
 
+import java.util.Arrays;
+
 /**
- * How far the resident figure (container working set or RSS over its limit, whichever is higher)
- * has jumped lately: the largest rise over the lowest reading of the preceding {@link #RISE_WINDOW_NANOS},
+ * How far one resident figure (the container's working set, or the RSS, over its limit) has
+ * jumped lately: the largest rise over the lowest reading of the preceding {@link #RISE_WINDOW_NANOS},
  * remembered for {@link #MEMORY_NANOS}. A workload whose allocation spikes commit tens of MiB within
  * a second or two shows them here; a figure sitting at WARNING with less room to the limit than the
  * last spikes took is one spike from the OOM killer, and the governor trims at once instead of
  * waiting for the settle window (see {@link Steering}).
  *
- * <p>Only the resident signals count: crossing the container limit is a kill, while the heap figure
- * read after young GCs swings by the promoted garbage (an upper bound, not a spike) and a heap spike
- * is the collector's to absorb. Slow growth (a cache filling) also counts when it is fast enough to
- * rise by as much within the window: room for it is room well kept.
+ * <p>Only the resident signals are tracked, each on its own (a reading of one is never compared
+ * with the other's): crossing the container limit is a kill, while the heap figure read after
+ * young GCs swings by the promoted garbage (an upper bound, not a spike) and a heap spike is the
+ * collector's to absorb. Growth fast enough to rise as much within the window (a cache filling at
+ * thousands of requests a second, a JVM warming up) counts too: room for it is room well kept.
+ * After a cleanup that gave memory back, readings are left out for one window ({@link #quiet}): the
+ * figure growing back from the dip the cleanup made is not a spike, and counting it would set off
+ * the next trim.
  *
- * <p>Used by the governor thread only; not thread-safe.
+ * <p>Readings are kept as one minimum per second, so any number of ticks a second (one per GC)
+ * see the whole window. Used by the governor thread only; not thread-safe.
  */
 final class SpikeTracker {
   /** A rise is measured against the lowest reading within this window before it. */
   static final long RISE_WINDOW_NANOS = 10_000_000_000L;
   /** A rise is remembered this long. */
   static final long MEMORY_NANOS = 120_000_000_000L;
-  private static final int BUCKETS = 12;
-  private static final long BUCKET_NANOS = MEMORY_NANOS / BUCKETS;
-  private static final int READINGS = 512; // ticks at 1 s plus GC ticks: more than the window holds
+  private static final long SECOND = 1_000_000_000L;
+  private static final int SECONDS = (int) (RISE_WINDOW_NANOS / SECOND) + 1;
+  private static final int BUCKETS = 13; // of 10 s: a rise stays in its bucket until MEMORY_NANOS after it
+  private static final long BUCKET_NANOS = 10 * SECOND;
+  private static final long NONE = Long.MIN_VALUE;
 
-  private final long[] readingAt = new long[READINGS];
-  private final double[] reading = new double[READINGS];
-  private int readings;
-  private int newest = -1;
-  /** The largest rise per bucket of {@link #BUCKET_NANOS}, by bucket number. */
+  /** The lowest reading per second, by second number ({@code NONE}: empty). */
+  private final long[] second = new long[SECONDS];
+  private final double[] lowest = new double[SECONDS];
+  /** The largest rise per bucket of {@link #BUCKET_NANOS}, and when it was read. */
+  private final long[] bucket = new long[BUCKETS];
   private final double[] bucketRise = new double[BUCKETS];
-  private final long[] bucketNumber = new long[BUCKETS];
+  private final long[] bucketRiseAt = new long[BUCKETS];
+  private long quietSince = NONE;
 
   SpikeTracker() {
-    java.util.Arrays.fill(bucketNumber, Long.MIN_VALUE);
+    Arrays.fill(second, NONE);
+    Arrays.fill(bucket, NONE);
   }
 
-  /** Records the resident ratio read at {@code now}; NaN (no resident figure known) is skipped. */
+  /** Records the ratio read at {@code now}; NaN (the figure is not known) is skipped. */
   void record(long now, double ratio) {
     if (Double.isNaN(ratio)) {
       return;
     }
-    double low = ratio;
-    for (int i = 0, at = newest; i < readings; i++, at = (at - 1 + READINGS) % READINGS) {
-      if (now - readingAt[at] > RISE_WINDOW_NANOS) {
-        break;
+    if (quietSince != NONE) {
+      if (now - quietSince < RISE_WINDOW_NANOS) {
+        return;
       }
-      low = Math.min(low, reading[at]);
+      quietSince = NONE;
     }
-    newest = (newest + 1) % READINGS;
-    readingAt[newest] = now;
-    reading[newest] = ratio;
-    readings = Math.min(READINGS, readings + 1);
+    long sec = Math.floorDiv(now, SECOND);
+    double low = ratio;
+    for (int i = 0; i < SECONDS; i++) {
+      if (second[i] != NONE && sec - second[i] >= 0 && sec - second[i] < SECONDS) {
+        low = Math.min(low, lowest[i]);
+      }
+    }
+    int s = (int) Math.floorMod(sec, (long) SECONDS);
+    if (second[s] != sec) {
+      second[s] = sec;
+      lowest[s] = ratio;
+    } else {
+      lowest[s] = Math.min(lowest[s], ratio);
+    }
     double rise = ratio - low;
     if (rise <= 0) {
       return;
     }
-    long bucket = Math.floorDiv(now, BUCKET_NANOS);
-    int slot = (int) Math.floorMod(bucket, (long) BUCKETS);
-    if (bucketNumber[slot] != bucket) {
-      bucketNumber[slot] = bucket;
+    long b = Math.floorDiv(now, BUCKET_NANOS);
+    int slot = (int) Math.floorMod(b, (long) BUCKETS);
+    if (bucket[slot] != b) {
+      bucket[slot] = b;
       bucketRise[slot] = 0;
     }
-    bucketRise[slot] = Math.max(bucketRise[slot], rise);
+    if (rise > bucketRise[slot]) {
+      bucketRise[slot] = rise;
+      bucketRiseAt[slot] = now;
+    }
   }
 
-  /** The largest rise (a fraction of the limit) recorded within the memory before {@code now}; 0 when none. */
+  /**
+   * Leaves readings out for one rise window from {@code now} and forgets the readings so far: a
+   * cleanup gave memory back, and the figure growing back from its dip is not a spike. The rises
+   * already seen are kept.
+   */
+  void quiet(long now) {
+    quietSince = now;
+    Arrays.fill(second, NONE);
+  }
+
+  /** The largest rise (a fraction of the limit) read within {@link #MEMORY_NANOS} before {@code now}; 0 when none. */
   double spike(long now) {
-    long current = Math.floorDiv(now, BUCKET_NANOS);
     double max = 0;
     for (int i = 0; i < BUCKETS; i++) {
-      if (bucketNumber[i] != Long.MIN_VALUE && current - bucketNumber[i] < BUCKETS) {
+      long age = now - bucketRiseAt[i];
+      if (bucket[i] != NONE && age >= 0 && age <= MEMORY_NANOS) {
         max = Math.max(max, bucketRise[i]);
       }
     }

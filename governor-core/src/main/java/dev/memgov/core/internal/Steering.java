@@ -21,12 +21,13 @@ import dev.memgov.core.Signal;
  *       hysteresis: a warning trims, it never wipes caches. Without that step a figure could sit
  *       just under CRITICAL with no headroom left for an allocation spike. The trim repeats only
  *       while it moves the figure (by at least one point); otherwise light runs instead.
- *   <li>A WARNING under the container or RSS signal whose figure plus the largest rise seen in the
- *       last two minutes ({@link SpikeTracker}) reaches EMERGENCY starts at standard, at once, as
- *       CRITICAL does: the next spike of that size would reach the limit before the settle window
- *       is over.
+ *   <li>A WARNING under the container or RSS signal whose figure plus that signal's largest rise
+ *       of the last two minutes ({@link SpikeTracker}) reaches EMERGENCY gets standard at once, as
+ *       CRITICAL does (at the start of the episode or after light): the next spike of that size
+ *       would reach the limit before the settle window is over.
  *   <li>When the level rises past the one the last cleanup answered (WARNING → CRITICAL after a
- *       WARNING trim), the next cleanup runs at once, without waiting for the settle window.
+ *       WARNING trim), the next cleanup runs at once, without waiting for the settle window — one
+ *       level further when the last one is still in its cooldown.
  *   <li>No cleanup level runs twice within its cooldown (manual calls with force excepted).
  *   <li>Once the figure has been below WARNING − hysteresis for the calm window, counted from the
  *       last standard-or-higher cleanup, a restore step is due; further steps follow one settle
@@ -50,8 +51,6 @@ final class Steering {
   private long calmSinceNanos = NEVER;
   private long lastRestoreNanos = NEVER;
   private long lastHeavyNanos = NEVER;
-  /** A WARNING trim in this episode did not move the figure: what holds it is not ours to give. */
-  private boolean trimFutile;
 
   Steering(GovernorPolicy policy) {
     this.policy = policy;
@@ -70,19 +69,19 @@ final class Steering {
   CleanupLevel decide(Pressure p, MemorySnapshot s, long now, double spike) {
     if (p.level() == PressureLevel.NORMAL) {
       episodeLevel = null;
-      trimFutile = false;
       return null;
     }
     CleanupLevel base = p.level().defaultCleanup();
-    if (base == CleanupLevel.LIGHT && !trimFutile && spikeWouldReachEmergency(p, spike)) {
+    if (base == CleanupLevel.LIGHT && spikeWouldReachEmergency(p, spike)) {
       base = CleanupLevel.STANDARD; // one spike from the limit: trim now, as at CRITICAL
     }
     CleanupLevel want;
     if (episodeLevel == null || base.compareTo(episodeLevel) > 0) {
       want = base;
     } else if (p.level().isAbove(episodePressure)) {
-      // the level rose past the one the last cleanup answered: act now, not after the settle window
-      want = episodeLevel;
+      // the level rose past the one the last cleanup answered: act now, not after the settle window;
+      // one step further when that cleanup is still in its cooldown (a WARNING trim, then CRITICAL)
+      want = cooldownLeftNanos(episodeLevel, now) > 0 ? episodeLevel.next() : episodeLevel;
     } else if (!settled(s, now)) {
       return null;
     } else if (!(p.governingRatio() >= policy.threshold(p.level()))) {
@@ -94,7 +93,6 @@ final class Steering {
       boolean helped = episodeLevel != CleanupLevel.STANDARD
           || p.governingRatio() < episodeRatio - MIN_PROGRESS;
       want = helped ? CleanupLevel.STANDARD : CleanupLevel.LIGHT;
-      trimFutile = !helped; // nor does a spike bring the trim back before the episode ends
     } else {
       CleanupLevel next = episodeLevel.next();
       want = next.compareTo(base) > 0 ? next : base;

@@ -15,6 +15,7 @@ public final class ScriptedSensor implements MemorySensor {
   private final GovernorClock clock;
   private volatile double ratio = 0.3;
   private volatile double containerRatio = Double.NaN;
+  private volatile long rssLimit = -1;
   private volatile long gcCount = 0;
   private volatile RuntimeException failNext;
   private volatile Runnable onGcEnd;
@@ -49,6 +50,12 @@ public final class ScriptedSensor implements MemorySensor {
   /** Sets this process's RSS to {@code r} × 1000 MiB; NaN (the default) for unknown. */
   public ScriptedSensor rss(double r) {
     this.rssRatio = r;
+    return this;
+  }
+
+  /** Gives the RSS a limit of 1000 MiB (an {@code rssLimit} configured), so the RSS figure can govern. */
+  public ScriptedSensor rssLimited() {
+    this.rssLimit = HEAP_MAX;
     return this;
   }
 
@@ -131,7 +138,7 @@ public final class ScriptedSensor implements MemorySensor {
         .oldGenAfterGc(old)
         .gc(gcCount, 0.0, 1);
     if (!Double.isNaN(rssRatio)) {
-      b.rss(Math.round(rssRatio * HEAP_MAX), -1);
+      b.rss(Math.round(rssRatio * HEAP_MAX), rssLimit);
     }
     double c = containerRatio;
     if (!Double.isNaN(c)) {

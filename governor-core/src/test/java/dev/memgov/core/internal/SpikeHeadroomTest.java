@@ -110,4 +110,50 @@ class SpikeHeadroomTest {
     assertThat(r.pressureBefore().level()).isEqualTo(PressureLevel.WARNING);
     assertThat(r.level()).isEqualTo(CleanupLevel.LIGHT);
   }
+
+  @Test
+  void underTheRssSignalARiseWorksTheSameWay() {
+    sensor.ratio(0.30).rssLimited();
+    build();
+    for (double r : new double[] {0.50, 0.52, 0.72}) {
+      sensor.rss(r);
+      governor.tickNow();
+      clock.advance(Duration.ofSeconds(1));
+    }
+
+    CleanupReport r = governor.status().recentCleanups().get(0);
+    assertThat(r.pressureBefore().governing()).isEqualTo(dev.memgov.core.Signal.RSS);
+    assertThat(r.level()).isEqualTo(CleanupLevel.STANDARD);
+  }
+
+  @Test
+  void aReadingWithoutTheContainerFigureDoesNotMakeARiseFromAnotherSignal() {
+    sensor.ratio(0.30).rssLimited().rss(0.40);
+    build();
+    tickAt(0.75);
+    tickAt(Double.NaN); // the container figure could not be read: the RSS's 40 % governs that tick
+    clock.advance(Duration.ofSeconds(5)); // past light's cooldown
+    tickAt(0.75);
+
+    var cleanups = governor.status().recentCleanups();
+    assertThat(cleanups).hasSize(2); // one light per WARNING episode
+    CleanupReport r = cleanups.get(1);
+    assertThat(r.pressureBefore().level()).isEqualTo(PressureLevel.WARNING);
+    assertThat(r.level()).isEqualTo(CleanupLevel.LIGHT); // no rise of 35 points
+  }
+
+  @Test
+  void criticalRightAfterASpikeTrimEscalatesAtOnceInsteadOfWaitingForTheCooldown() {
+    sensor.ratio(0.30);
+    build();
+    tickAt(0.50);
+    tickAt(0.72); // a standard trim for the 22-point rise
+    tickAt(0.80);
+
+    tickAt(0.88); // CRITICAL 2 s later, standard in its 10 s cooldown
+
+    var cleanups = governor.status().recentCleanups();
+    assertThat(cleanups).extracting(CleanupReport::level)
+        .containsExactly(CleanupLevel.STANDARD, CleanupLevel.AGGRESSIVE);
+  }
 }

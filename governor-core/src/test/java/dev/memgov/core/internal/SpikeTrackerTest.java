@@ -59,4 +59,41 @@ class SpikeTrackerTest {
     }
     assertThat(t.spike(9 * S)).isCloseTo(0.20, within(1e-9));
   }
+
+  @Test
+  void theLargestRiseIsRememberedForExactlyTwoMinutes() {
+    t.record(4 * S, 0.50);
+    t.record(9 * S + S / 2, 0.70); // late in its 10 s bucket
+    long at = 9 * S + S / 2;
+    assertThat(t.spike(at + SpikeTracker.MEMORY_NANOS)).isCloseTo(0.20, within(1e-9));
+    assertThat(t.spike(at + SpikeTracker.MEMORY_NANOS + 1)).isZero();
+  }
+
+  @Test
+  void aThousandReadingsASecondStillSeeTheWholeWindow() {
+    t.record(0, 0.40);
+    for (int i = 1; i <= 9_000; i++) { // a GC tick every millisecond for 9 s
+      t.record(i * 1_000_000L, 0.60);
+    }
+    assertThat(t.spike(9 * S)).isCloseTo(0.20, within(1e-9));
+  }
+
+  @Test
+  void afterQuietTheGrowthBackFromACleanupsDipIsNotARise() {
+    t.record(0, 0.80);
+    t.quiet(1 * S); // a cleanup gave memory back
+    t.record(2 * S, 0.60);
+    t.record(6 * S, 0.78); // refilling
+    t.record(11 * S, 0.79); // one window after the cleanup: readings count again, from here
+    t.record(12 * S, 0.80);
+    assertThat(t.spike(12 * S)).isCloseTo(0.01, within(1e-9));
+  }
+
+  @Test
+  void quietKeepsTheRisesAlreadySeen() {
+    t.record(0, 0.50);
+    t.record(1 * S, 0.70);
+    t.quiet(2 * S);
+    assertThat(t.spike(3 * S)).isCloseTo(0.20, within(1e-9));
+  }
 }
