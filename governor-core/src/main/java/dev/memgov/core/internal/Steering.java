@@ -26,8 +26,8 @@ import dev.memgov.core.Signal;
  *       CRITICAL does (at the start of the episode or after light): the next spike of that size
  *       would reach the limit before the settle window is over.
  *   <li>When the level rises past the one the last cleanup answered (WARNING → CRITICAL after a
- *       WARNING trim), the next cleanup runs at once, without waiting for the settle window — one
- *       level further when the last one is still in its cooldown.
+ *       WARNING trim), the next cleanup runs at once, without waiting for the settle window — under
+ *       the container or RSS signal, one level further when the last one is still in its cooldown.
  *   <li>No cleanup level runs twice within its cooldown (manual calls with force excepted).
  *   <li>Once the figure has been below WARNING − hysteresis for the calm window, counted from the
  *       last standard-or-higher cleanup, a restore step is due; further steps follow one settle
@@ -80,8 +80,9 @@ final class Steering {
       want = base;
     } else if (p.level().isAbove(episodePressure)) {
       // the level rose past the one the last cleanup answered: act now, not after the settle window;
-      // one step further when that cleanup is still in its cooldown (a WARNING trim, then CRITICAL)
-      want = cooldownLeftNanos(episodeLevel, now) > 0 ? episodeLevel.next() : episodeLevel;
+      // under a resident signal (the limit is a kill) one step further when that cleanup is still
+      // in its cooldown (a WARNING trim, then CRITICAL)
+      want = resident(p) && cooldownLeftNanos(episodeLevel, now) > 0 ? episodeLevel.next() : episodeLevel;
     } else if (!settled(s, now)) {
       return null;
     } else if (!(p.governingRatio() >= policy.threshold(p.level()))) {
@@ -105,8 +106,11 @@ final class Steering {
    * EMERGENCY: a WARNING that the next spike of the same size turns into a kill.
    */
   boolean spikeWouldReachEmergency(Pressure p, double spike) {
-    return spike > 0 && (p.governing() == Signal.CONTAINER || p.governing() == Signal.RSS)
-        && p.governingRatio() + spike >= policy.threshold(PressureLevel.EMERGENCY);
+    return spike > 0 && resident(p) && p.governingRatio() + spike >= policy.threshold(PressureLevel.EMERGENCY);
+  }
+
+  private static boolean resident(Pressure p) {
+    return p.governing() == Signal.CONTAINER || p.governing() == Signal.RSS;
   }
 
   /** Records a cleanup run at {@code pressure}; an automatic one (re)starts the settle window. */
