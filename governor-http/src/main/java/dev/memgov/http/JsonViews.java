@@ -154,7 +154,7 @@ final class JsonViews {
       root.putNull("signals");
       u.add("signals", "no sample taken yet (the governor has not ticked)");
     } else {
-      root.set("signals", signals(s, p, u));
+      root.set("signals", signals(s, p, st, u));
     }
     root.set("trend", trend(st.trend(), u));
     ArrayNode gs = root.putArray("governables");
@@ -184,7 +184,7 @@ final class JsonViews {
     return g;
   }
 
-  static ObjectNode signals(MemorySnapshot s, Pressure p, Unknowns u) {
+  static ObjectNode signals(MemorySnapshot s, Pressure p, GovernorStatus st, Unknowns u) {
     ObjectNode sig = F.objectNode();
 
     ObjectNode heap = sig.putObject("heap");
@@ -205,6 +205,8 @@ final class JsonViews {
     rss.put("governs", p.governing() == Signal.RSS);
     bytes(rss, "rssBytes", s.rss(), "signals.rss", why(s, "rss"), u);
     bytes(rss, "limitBytes", s.rssLimit(), "signals.rss", rssLimitWhy, u);
+    decimal(rss, "recentRisePercent", percent(st.rssRise()), "signals.rss",
+        Double.isNaN(p.rssRatio()) ? rssWhy : "not tracked by this status", u);
 
     ObjectNode c = sig.putObject("container");
     String limitWhy;
@@ -226,6 +228,8 @@ final class JsonViews {
         "signals.container", limitWhy, u);
     bytes(c, "usageBytes", s.containerUsage(), "signals.container", why(s, "containerUsage"), u);
     bytes(c, "workingSetBytes", s.containerWorkingSet(), "signals.container", why(s, "containerWorkingSet"), u);
+    decimal(c, "recentRisePercent", percent(st.containerRise()), "signals.container",
+        Double.isNaN(p.containerRatio()) ? cWhy : "not tracked by this status", u);
 
     ObjectNode gc = sig.putObject("gc");
     bytes(gc, "count", s.gcCount(), "signals.gc", why(s, "gcCount"), u);

@@ -57,24 +57,28 @@ class JsonViewsTest {
     MemorySnapshot unread = MemorySnapshot.builder().heap(1, 2, 100).oldGenAfterGc(50)
         .unknownReasons(Map.of("containerLimit", "no memory cgroup found in /proc/self/cgroup")).build();
     Pressure p = new Pressure(PressureLevel.NORMAL, Signal.CONTAINER, 0.6, 0.5, Double.NaN, 0.6, 0);
+    GovernorStatus st = new GovernorStatus("g", true, limited, p, Trend.UNKNOWN, List.of(), List.of(),
+        GovernorPolicy.defaults(), 1, 0.1875, Double.NaN);
 
     JsonViews.Unknowns u1 = new JsonViews.Unknowns();
-    JsonNode set = JsonViews.signals(limited, p, u1).path("container");
+    JsonNode set = JsonViews.signals(limited, p, st, u1).path("container");
     assertThat(set.path("limit").asText()).isEqualTo("set");
     assertThat(set.path("limitBytes").asLong()).isEqualTo(1000);
     assertThat(set.path("percent").asDouble()).isEqualTo(60.0);
     assertThat(set.path("governs").asBoolean()).isTrue();
     assertThat(u1.reasons).doesNotContainKey("signals.container.limitBytes");
+    assertThat(set.path("recentRisePercent").asDouble()).isEqualTo(18.75);
+    assertThat(u1.reasons.get("signals.rss.recentRisePercent")).startsWith("needs");
 
     JsonViews.Unknowns u2 = new JsonViews.Unknowns();
-    JsonNode none = JsonViews.signals(unlimited, p, u2).path("container");
+    JsonNode none = JsonViews.signals(unlimited, p, st, u2).path("container");
     assertThat(none.path("limit").asText()).isEqualTo("none");
     assertThat(none.get("limitBytes").isNull()).isTrue();
     assertThat(u2.reasons.get("signals.container.limitBytes")).isEqualTo("none: the memory cgroup sets no limit");
     assertThat(none.path("workingSetBytes").asLong()).isEqualTo(600);
 
     JsonViews.Unknowns u3 = new JsonViews.Unknowns();
-    JsonNode unknown = JsonViews.signals(unread, p, u3).path("container");
+    JsonNode unknown = JsonViews.signals(unread, p, st, u3).path("container");
     assertThat(unknown.path("limit").asText()).isEqualTo("unknown");
     assertThat(u3.reasons.get("signals.container.limitBytes")).isEqualTo("no memory cgroup found in /proc/self/cgroup");
     assertThat(u3.reasons.get("signals.container.usageBytes")).isEqualTo("not reported by the sensor");

@@ -62,7 +62,8 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
   private static final int RECENT_CLEANUPS = 20;
 
   /** What the last tick saw, as read by {@link #status()}. */
-  private record TickState(MemorySnapshot snapshot, Pressure pressure, Trend trend, long ticks) {}
+  private record TickState(MemorySnapshot snapshot, Pressure pressure, Trend trend, long ticks, double containerRise,
+      double rssRise) {}
 
   private final String name;
   private final GovernorPolicy policy;
@@ -98,6 +99,8 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
   private final TrendEstimator trendEstimator;
   private final SpikeTracker containerSpikes = new SpikeTracker();
   private final SpikeTracker rssSpikes = new SpikeTracker();
+  private double lastContainerRise = Double.NaN;
+  private double lastRssRise = Double.NaN;
   private final AtomicBoolean gcTickPending = new AtomicBoolean();
   private final Runnable gcTick = () -> {
     gcTickPending.set(false);
@@ -263,14 +266,15 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
     for (Governable g : governables) {
       gs.add(statusOf(g));
     }
-    return new GovernorStatus(name, running, s.snapshot, s.pressure, s.trend, gs, recentCleanups, policy, s.ticks);
+    return new GovernorStatus(name, running, s.snapshot, s.pressure, s.trend, gs, recentCleanups, policy, s.ticks,
+        s.containerRise, s.rssRise);
   }
 
   private TickState readState() {
     while (true) {
       long v = stateVersion;
       if ((v & 1) == 0) {
-        TickState s = new TickState(lastSnapshot, lastPressure, lastTrend, tickCount);
+        TickState s = new TickState(lastSnapshot, lastPressure, lastTrend, tickCount, lastContainerRise, lastRssRise);
         if (stateVersion == v) {
           return s;
         }
@@ -682,11 +686,15 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
       trend = t == null ? Trend.UNKNOWN : t;
     }
     history.add(snap);
+    double containerRise = Double.isNaN(snap.containerRatio()) ? Double.NaN : containerSpikes.spike(now);
+    double rssRise = Double.isNaN(snap.rssRatio()) ? Double.NaN : rssSpikes.spike(now);
     stateVersion++; // odd: writing (only this thread writes)
     lastSnapshot = snap;
     lastPressure = p;
     lastTrend = trend;
     tickCount++;
+    lastContainerRise = containerRise;
+    lastRssRise = rssRise;
     stateVersion++;
     if (p.level() != prev.level()) {
       levelChanged(prev, p);

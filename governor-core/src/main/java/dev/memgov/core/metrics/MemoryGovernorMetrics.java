@@ -29,6 +29,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *   <li>{@value #LEVEL} gauge: 0 NORMAL, 1 WARNING, 2 CRITICAL, 3 EMERGENCY;
  *   <li>{@value #RATIO} gauge by {@code signal} (heap, rss, container): the figure over its limit,
  *       NaN when unknown;
+ *   <li>{@value #RISE} gauge by {@code signal} (rss, container): the largest recent rise of that
+ *       figure, as a fraction of its limit (what spike headroom keeps room for), NaN when unknown;
  *   <li>{@value #FOOTPRINT} (bytes) and {@value #BUDGET} (tag {@code unit}) gauges by {@code
  *       governable}, added and removed as governables come and go;
  *   <li>{@value #CLEANUPS} counter by {@code level} and {@code trigger}; {@value #RECLAIMED}
@@ -41,6 +43,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class MemoryGovernorMetrics implements MeterBinder, AutoCloseable {
   public static final String LEVEL = "memgov.pressure.level";
   public static final String RATIO = "memgov.pressure.ratio";
+  public static final String RISE = "memgov.pressure.rise";
   public static final String FOOTPRINT = "memgov.governable.footprint";
   public static final String BUDGET = "memgov.governable.budget";
   public static final String CLEANUPS = "memgov.cleanups";
@@ -94,6 +97,13 @@ public final class MemoryGovernorMetrics implements MeterBinder, AutoCloseable {
           .description("A memory signal over its limit (heap: old generation after GC over max heap)")
           .baseUnit("ratio").register(registry));
     }
+    for (Signal s : List.of(Signal.RSS, Signal.CONTAINER)) {
+      b.meters.add(Gauge.builder(RISE, governor, ref -> rise(ref.get(), s))
+          .tags(tags).tag("signal", s.wireName())
+          .description("The largest recent rise of a resident figure (over the lowest reading of the 10 s before it,"
+              + " within 2 minutes), as a fraction of its limit")
+          .baseUnit("ratio").register(registry));
+    }
     b.meters.add(Counter.builder(RECLAIMED).tags(tags).baseUnit(BaseUnits.BYTES)
         .description("Bytes freed by cleanups (footprint before minus after)").register(registry));
     for (Governable gv : g.governables()) {
@@ -108,6 +118,10 @@ public final class MemoryGovernorMetrics implements MeterBinder, AutoCloseable {
 
   private static double level(MemoryGovernor g) {
     return g == null ? Double.NaN : g.status().level().ordinal();
+  }
+
+  private static double rise(MemoryGovernor g, Signal s) {
+    return g == null ? Double.NaN : g.status().rise(s);
   }
 
   private static double ratio(MemoryGovernor g, Signal s) {

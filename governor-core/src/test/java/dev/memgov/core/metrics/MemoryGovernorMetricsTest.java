@@ -65,6 +65,23 @@ class MemoryGovernorMetricsTest {
   }
 
   @Test
+  void theRiseGaugeShowsTheLargestRecentRiseOfTheContainerFigure() {
+    governor = governor();
+    new MemoryGovernorMetrics(governor).bindTo(registry);
+    governor.start();
+    sensor.ratio(0.30).container(0.40);
+    governor.tickNow();
+    clock.advance(java.time.Duration.ofSeconds(1));
+    sensor.container(0.55);
+    governor.tickNow();
+
+    assertThat(registry.get(MemoryGovernorMetrics.RISE).tag("signal", "container").gauge().value())
+        .isEqualTo(0.15, org.assertj.core.data.Offset.offset(1e-3));
+    assertThat(registry.get(MemoryGovernorMetrics.RISE).tag("signal", "rss").gauge().value()).isNaN();
+    assertThat(governor.status().containerRise()).isEqualTo(0.15, org.assertj.core.data.Offset.offset(1e-3));
+  }
+
+  @Test
   void countersCountCleanupsByLevelAndTriggerAndReclaimedBytes() {
     TestGovernable cache = new TestGovernable("cache", RebuildCost.CHEAP, 100 * MIB);
     governor = governor(cache);
