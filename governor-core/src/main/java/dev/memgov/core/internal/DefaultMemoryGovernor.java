@@ -99,8 +99,6 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
   private final TrendEstimator trendEstimator;
   private final SpikeTracker containerSpikes = new SpikeTracker();
   private final SpikeTracker rssSpikes = new SpikeTracker();
-  private double lastContainerRise = Double.NaN;
-  private double lastRssRise = Double.NaN;
   private final AtomicBoolean gcTickPending = new AtomicBoolean();
   private final Runnable gcTick = () -> {
     gcTickPending.set(false);
@@ -110,6 +108,8 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
   // the last tick's figures: written by the governor thread between two increments of stateVersion
   // (odd while writing), read by status() as a seqlock; no holder object per tick
   private volatile long stateVersion;
+  private volatile double lastContainerRise = Double.NaN;
+  private volatile double lastRssRise = Double.NaN;
   private volatile MemorySnapshot lastSnapshot;
   private volatile Pressure lastPressure;
   private volatile Trend lastTrend = Trend.UNKNOWN;

@@ -98,7 +98,11 @@ final class SpikeTracker {
     Arrays.fill(second, NONE);
   }
 
-  /** The largest rise (a fraction of the limit) read within {@link #MEMORY_NANOS} before {@code now}; 0 when none. */
+  /**
+   * The largest rise (a fraction of the limit) of each 10 s bucket whose largest rise was read
+   * within {@link #MEMORY_NANOS} before {@code now} (a smaller rise in the same bucket may be
+   * forgotten up to 10 s earlier); 0 when none.
+   */
   double spike(long now) {
     double max = 0;
     for (int i = 0; i < BUCKETS; i++) {

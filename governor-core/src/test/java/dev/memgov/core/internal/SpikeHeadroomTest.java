@@ -156,4 +156,26 @@ class SpikeHeadroomTest {
     assertThat(cleanups).extracting(CleanupReport::level)
         .containsExactly(CleanupLevel.STANDARD, CleanupLevel.AGGRESSIVE);
   }
+
+  @Test
+  void underTheHeapSignalCriticalRightAfterAWarningTrimWaitsForTheCooldownAsBefore() {
+    build();
+    for (int i = 0; i < 5; i++) { // WARNING: light, then after the settle window a standard trim
+      sensor.ratio(0.75).gc();
+      governor.tickNow();
+      clock.advance(Duration.ofSeconds(1));
+    }
+    assertThat(governor.status().recentCleanups()).extracting(CleanupReport::level)
+        .containsExactly(CleanupLevel.LIGHT, CleanupLevel.STANDARD);
+
+    sensor.ratio(0.88).gc(); // CRITICAL within standard's 10 s cooldown
+    governor.tickNow();
+    assertThat(governor.status().recentCleanups()).hasSize(2);
+
+    clock.advance(Duration.ofSeconds(10));
+    sensor.gc();
+    governor.tickNow();
+    assertThat(governor.status().recentCleanups()).extracting(CleanupReport::level)
+        .containsExactly(CleanupLevel.LIGHT, CleanupLevel.STANDARD, CleanupLevel.STANDARD);
+  }
 }
