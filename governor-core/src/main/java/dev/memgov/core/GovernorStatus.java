@@ -17,8 +17,8 @@ import java.util.List;
  * @param ticks how many ticks have run
  * @param containerRise the largest recent rise of the container figure (working set over limit),
  *     as a fraction of the limit: over the lowest reading of the 10 s before it, within the last
- *     2 minutes, readings within 10 s after a cleanup that gave memory back left out; 0 when
- *     none, NaN when the figure is not known (see the spike headroom in docs/governor.md)
+ *     2 minutes (growing back after a cleanup's dip is no rise); 0 when none, NaN when the
+ *     figure is not known (see the spike headroom in docs/governor.md)
  * @param rssRise the same for the RSS figure (RSS over {@code rssLimit})
  */
 public record GovernorStatus(

@@ -15,9 +15,11 @@ import java.util.Arrays;
  * young GCs swings by the promoted garbage (an upper bound, not a spike) and a heap spike is the
  * collector's to absorb. Growth fast enough to rise as much within the window (a cache filling at
  * thousands of requests a second, a JVM warming up) counts too: room for it is room well kept.
- * After a cleanup that gave memory back, readings are left out for one window ({@link #quiet}): the
- * figure growing back from the dip the cleanup made is not a spike, and counting it would set off
- * the next trim.
+ * For one window after a cleanup that gave memory back ({@link #quiet}) a reading counts as no
+ * lower than the lowest of the window before the cleanup: the figure growing back from the dip the
+ * cleanup made, up to where it stood before the rise that brought the cleanup, is not a spike
+ * (counting it would set off the next trim), while a spike from there is, so spikes that each
+ * bring a cleanup are still measured.
  *
  * <p>Readings are kept as one minimum per second, so any number of ticks a second (one per GC)
  * see the whole window. Used by the governor thread only; not thread-safe.
@@ -41,6 +43,8 @@ final class SpikeTracker {
   private final double[] bucketRise = new double[BUCKETS];
   private final long[] bucketRiseAt = new long[BUCKETS];
   private long quietSince = NONE;
+  /** While quiet: readings count as no lower than this (the window's lowest before the cleanup). */
+  private double quietFloor = Double.NaN;
 
   SpikeTracker() {
     Arrays.fill(second, NONE);
@@ -52,25 +56,22 @@ final class SpikeTracker {
     if (Double.isNaN(ratio)) {
       return;
     }
+    double stored = ratio;
     if (quietSince != NONE) {
       if (now - quietSince < RISE_WINDOW_NANOS) {
-        return;
+        stored = Math.max(ratio, quietFloor);
+      } else {
+        quietSince = NONE;
       }
-      quietSince = NONE;
     }
     long sec = Math.floorDiv(now, SECOND);
-    double low = ratio;
-    for (int i = 0; i < SECONDS; i++) {
-      if (second[i] != NONE && sec - second[i] >= 0 && sec - second[i] < SECONDS) {
-        low = Math.min(low, lowest[i]);
-      }
-    }
+    double low = Math.min(stored, windowLow(sec));
     int s = (int) Math.floorMod(sec, (long) SECONDS);
     if (second[s] != sec) {
       second[s] = sec;
-      lowest[s] = ratio;
+      lowest[s] = stored;
     } else {
-      lowest[s] = Math.min(lowest[s], ratio);
+      lowest[s] = Math.min(lowest[s], stored);
     }
     double rise = ratio - low;
     if (rise <= 0) {
@@ -88,14 +89,30 @@ final class SpikeTracker {
     }
   }
 
+  /** The lowest reading kept for the window ending in second {@code sec}; +∞ when none. */
+  private double windowLow(long sec) {
+    double low = Double.POSITIVE_INFINITY;
+    for (int i = 0; i < SECONDS; i++) {
+      if (second[i] != NONE && sec - second[i] >= 0 && sec - second[i] < SECONDS) {
+        low = Math.min(low, lowest[i]);
+      }
+    }
+    return low;
+  }
+
   /**
-   * Leaves readings out for one rise window from {@code now} and forgets the readings so far: a
-   * cleanup gave memory back, and the figure growing back from its dip is not a spike. The rises
-   * already seen are kept.
+   * A cleanup gave memory back at {@code now}: for one rise window, readings count as no lower than
+   * the lowest of the window before it, so growing back from the cleanup's dip to where the figure
+   * stood before the rise is no rise, and a spike from there still is. The rises already seen are
+   * kept. Without readings in the window, nothing changes.
    */
   void quiet(long now) {
+    double floor = windowLow(Math.floorDiv(now, SECOND));
+    if (floor == Double.POSITIVE_INFINITY) {
+      return;
+    }
     quietSince = now;
-    Arrays.fill(second, NONE);
+    quietFloor = floor;
   }
 
   /**

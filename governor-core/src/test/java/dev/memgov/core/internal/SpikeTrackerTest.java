@@ -81,12 +81,40 @@ class SpikeTrackerTest {
   @Test
   void afterQuietTheGrowthBackFromACleanupsDipIsNotARise() {
     t.record(0, 0.80);
+    t.record(1 * S, 0.80);
     t.quiet(1 * S); // a cleanup gave memory back
-    t.record(2 * S, 0.60);
-    t.record(6 * S, 0.78); // refilling
-    t.record(11 * S, 0.79); // one window after the cleanup: readings count again, from here
+    t.record(2 * S, 0.60); // its dip
+    t.record(6 * S, 0.78); // growing back
+    t.record(11 * S, 0.79); // one window after the cleanup: readings count as they are again
     t.record(12 * S, 0.80);
-    assertThat(t.spike(12 * S)).isCloseTo(0.01, within(1e-9));
+    t.record(15 * S, 0.80);
+    assertThat(t.spike(15 * S)).isCloseTo(0.01, within(1e-9)); // 0.79 -> 0.80, not 0.60 -> 0.80
+  }
+
+  @Test
+  void spikesThatEachBringACleanupAreStillMeasured() {
+    // a baseline of 70 %, a spike to 89 % every 10 s, a cleanup at each spike that dips the figure
+    for (long s = 0; s < 300; s++) {
+      long now = s * S;
+      long phase = s % 10;
+      boolean spiking = s >= 10;
+      double r = !spiking ? 0.70 : phase == 0 ? 0.89 : phase == 1 ? 0.55 : 0.70;
+      t.record(now, r);
+      if (spiking && phase == 0) {
+        t.quiet(now);
+      }
+      if (s > 20) {
+        assertThat(t.spike(now)).as("at %d s", s).isCloseTo(0.19, within(1e-9));
+      }
+    }
+  }
+
+  @Test
+  void quietWithoutReadingsChangesNothing() {
+    t.quiet(0);
+    t.record(1 * S, 0.50);
+    t.record(2 * S, 0.70);
+    assertThat(t.spike(2 * S)).isCloseTo(0.20, within(1e-9));
   }
 
   @Test
