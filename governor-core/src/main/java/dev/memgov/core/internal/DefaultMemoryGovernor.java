@@ -488,8 +488,9 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
     sampleAndEvaluate(now);
     MemorySnapshot snap = lastSnapshot;
     Pressure p = lastPressure;
-    double spike = p.governing() == Signal.CONTAINER ? containerSpikes.spike(now)
-        : p.governing() == Signal.RSS ? rssSpikes.spike(now) : 0;
+    // the rise of the governing resident figure, as this tick's evaluation published it
+    double spike = p.governing() == Signal.CONTAINER ? lastContainerRise
+        : p.governing() == Signal.RSS ? lastRssRise : 0;
     CleanupLevel level = steering.decide(p, snap, now, spike);
     boolean idleNow = idle.due(p, snap, now);
     if (p.level() == PressureLevel.NORMAL) {
@@ -528,11 +529,7 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
               Bytes.percent(target));
         }
       }
-      CleanupReport report = cleanup(level, trigger, gap, true, p, snap.gcCount(), now);
-      if (level != CleanupLevel.LIGHT && report.reclaimedBytes() > 0) {
-        containerSpikes.quiet(now); // what grows back from the dip this made is not a spike
-        rssSpikes.quiet(now);
-      }
+      cleanup(level, trigger, gap, true, p, snap.gcCount(), now);
     } else if (steering.restoreDue(p, now) && anyRestorePending()) {
       restoreStep(now);
     } else if (idleNow) {
@@ -803,6 +800,10 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
         clock.nanoTime() - now, outcomes, errors);
     if (report.reclaimedBytes() > 0) {
       reclaimedSinceConfirm = true;
+      if (level != CleanupLevel.LIGHT) { // automatic or manual: what grows back from its dip is no spike
+        containerSpikes.quiet(now);
+        rssSpikes.quiet(now);
+      }
     }
     if (trigger != Trigger.IDLE) { // the idle give-back is no pressure episode and starts no cooldown
       steering.ran(level, before, now, gcCount, automatic);

@@ -57,11 +57,6 @@ final class Steering {
     java.util.Arrays.fill(lastRunNanos, NEVER);
   }
 
-  /** The cleanup an automatic tick should run now, or null for none; no spike known. */
-  CleanupLevel decide(Pressure p, MemorySnapshot s, long now) {
-    return decide(p, s, now, 0);
-  }
-
   /**
    * The cleanup an automatic tick should run now, or null for none. {@code spike} is the largest
    * recent rise of the resident figure ({@link SpikeTracker}), as a fraction of its limit.

@@ -178,4 +178,19 @@ class SpikeHeadroomTest {
     assertThat(governor.status().recentCleanups()).extracting(CleanupReport::level)
         .containsExactly(CleanupLevel.LIGHT, CleanupLevel.STANDARD, CleanupLevel.STANDARD);
   }
+
+  @Test
+  void growingBackFromTheDipOfACleanupIsNoRiseManualOrAutomatic() {
+    sensor.ratio(0.30);
+    build();
+    governor.start(); // the timer is off: ticks come from tickNow
+    tickAt(0.60);
+    tickAt(0.60);
+    governor.optimize(CleanupLevel.STANDARD, true, dev.memgov.core.Trigger.API); // frees half the cache
+    tickAt(0.45); // the dip it made
+    tickAt(0.52);
+    tickAt(0.59); // back where it stood
+
+    assertThat(governor.status().containerRise()).isZero();
+  }
 }
