@@ -125,10 +125,17 @@ class ThreadPoolGovernableTest extends GovernableContractTest {
     org.awaitility.Awaitility.await().until(() -> done.get() == 10);
 
     // beyond the configured size, the pool's own policy (abort) applies as before
+    // one task at a time, each running (or queued with no idle thread left to take it) before the
+    // next: a burst would fill the 2-slot queue faster than idle threads wake to empty it and be
+    // rejected early, by timing alone
     CountDownLatch hold = new CountDownLatch(1);
     for (int i = 0; i < 10; i++) {
       p.execute(() -> block(hold));
+      int accepted = i + 1;
+      org.awaitility.Awaitility.await().until(() -> p.getActiveCount() + p.getQueue().size() == accepted
+          && (p.getQueue().isEmpty() || p.getActiveCount() == p.getPoolSize()));
     }
+    assertThat(p.getActiveCount()).isEqualTo(8);
     assertThatThrownBy(() -> p.execute(() -> {})).isInstanceOf(RejectedExecutionException.class);
     hold.countDown();
   }
