@@ -41,6 +41,7 @@ public final class GovernorPolicy {
   private final boolean systemGcEnabled;
   private final Duration heapConfirmInterval;
   private final boolean nativeTrimEnabled;
+  private final boolean spikeHeadroomEnabled;
   private final Duration idleUncommitInterval;
   private final Duration idleAfter;
   private final int idleCacheShedPercent;
@@ -64,6 +65,7 @@ public final class GovernorPolicy {
     this.systemGcEnabled = b.systemGcEnabled;
     this.heapConfirmInterval = b.heapConfirmInterval;
     this.nativeTrimEnabled = b.nativeTrimEnabled;
+    this.spikeHeadroomEnabled = b.spikeHeadroomEnabled;
     this.idleUncommitInterval = b.idleUncommitInterval;
     this.idleAfter = b.idleAfter;
     this.idleCacheShedPercent = b.idleCacheShedPercent;
@@ -99,6 +101,7 @@ public final class GovernorPolicy {
     b.systemGcEnabled = systemGcEnabled;
     b.heapConfirmInterval = heapConfirmInterval;
     b.nativeTrimEnabled = nativeTrimEnabled;
+    b.spikeHeadroomEnabled = spikeHeadroomEnabled;
     b.idleUncommitInterval = idleUncommitInterval;
     b.idleAfter = idleAfter;
     b.idleCacheShedPercent = idleCacheShedPercent;
@@ -258,6 +261,17 @@ public final class GovernorPolicy {
   }
 
   /**
+   * Whether a WARNING is answered with a {@code standard} trim at once when a resident figure (the
+   * container's working set over its limit, or the RSS over {@link #rssLimitBytes()}) plus its
+   * largest rise of the last two minutes reaches EMERGENCY, whichever signal governs: the next
+   * spike of that size would reach the limit before the settle window is over. The rises are
+   * measured and published (status, gauge) either way.
+   */
+  public boolean spikeHeadroomEnabled() {
+    return spikeHeadroomEnabled;
+  }
+
+  /**
    * The periodic-GC interval set so an idle JVM returns committed heap to the OS
    * ({@code G1PeriodicGCInterval}), or {@link Duration#ZERO} to leave the JVM's setting alone.
    */
@@ -337,6 +351,7 @@ public final class GovernorPolicy {
     SYSTEM_GC("systemGc", (b, v) -> b.systemGcEnabled(parseBoolean(v)), p -> p.systemGcEnabled),
     HEAP_CONFIRM_INTERVAL("heapConfirmInterval", (b, v) -> b.heapConfirmInterval(parseDuration(v)), p -> p.heapConfirmInterval),
     NATIVE_TRIM("nativeTrim", (b, v) -> b.nativeTrimEnabled(parseBoolean(v)), p -> p.nativeTrimEnabled),
+    SPIKE_HEADROOM("spikeHeadroom", (b, v) -> b.spikeHeadroomEnabled(parseBoolean(v)), p -> p.spikeHeadroomEnabled),
     IDLE_UNCOMMIT_INTERVAL("idleUncommitInterval", (b, v) -> b.idleUncommitInterval(parseDuration(v)), p -> p.idleUncommitInterval),
     IDLE_AFTER("idleAfter", (b, v) -> b.idleAfter(parseDuration(v)), p -> p.idleAfter),
     IDLE_CACHE_SHED_PERCENT("idleCacheShedPercent", (b, v) -> b.idleCacheShedPercent(parseInt(v)), p -> p.idleCacheShedPercent);
@@ -471,6 +486,7 @@ public final class GovernorPolicy {
     private boolean systemGcEnabled = true;
     private Duration heapConfirmInterval = Duration.ofSeconds(2);
     private boolean nativeTrimEnabled = true;
+    private boolean spikeHeadroomEnabled = true;
     private Duration idleUncommitInterval = Duration.ofSeconds(60);
     private Duration idleAfter = Duration.ofSeconds(15);
     private int idleCacheShedPercent = 0;
@@ -591,6 +607,12 @@ public final class GovernorPolicy {
 
     public Builder nativeTrimEnabled(boolean enabled) {
       this.nativeTrimEnabled = enabled;
+      return this;
+    }
+
+    /** See {@link GovernorPolicy#spikeHeadroomEnabled()}; on by default. */
+    public Builder spikeHeadroomEnabled(boolean enabled) {
+      this.spikeHeadroomEnabled = enabled;
       return this;
     }
 

@@ -12,10 +12,12 @@ import java.util.Objects;
  *     cleanup is not sized (a manual call at a level, or LIGHT); a governable never goes beyond
  *     what its level allows to meet it
  * @param trigger what started the cleanup
- * @param governing the signal that governs the pressure when the cleanup starts, for automatic and
- *     manual cleanups alike ({@link Signal#NONE} when no figure is known). Under {@code RSS} or {@code CONTAINER} pressure, bytes freed on the heap only
- *     leave the process when the JVM returns committed heap, which the JVM governable does then
- *     from {@code standard} up.
+ * @param governing the signal whose figure the cleanup answers: the one that governs the pressure
+ *     when the cleanup starts, for automatic and manual cleanups alike, or the container or RSS
+ *     figure a spike-headroom trim is sized on while another signal governs ({@link Signal#NONE}
+ *     when no figure is known). Under {@code RSS} or {@code CONTAINER} pressure, bytes freed on
+ *     the heap only leave the process when the JVM returns committed heap, which the JVM
+ *     governable does then from {@code standard} up.
  */
 public record ReclaimRequest(CleanupLevel level, long targetBytes, Trigger trigger, Signal governing) {
   public ReclaimRequest {

@@ -150,6 +150,17 @@ class GovernorPolicyTest {
   }
 
   @Test
+  void spikeHeadroomIsOnByDefaultAndReadFromPropertiesAndEnvironment() {
+    assertThat(GovernorPolicy.defaults().spikeHeadroomEnabled()).isTrue();
+    assertThat(GovernorPolicy.fromProperties(props("memgov.spike-headroom", "false")).spikeHeadroomEnabled()).isFalse();
+    assertThat(GovernorPolicy.fromEnvironment(Map.of("MEMGOV_SPIKE_HEADROOM", "FALSE")).spikeHeadroomEnabled()).isFalse();
+    assertThat(GovernorPolicy.builder().spikeHeadroomEnabled(false).build().toBuilder().build().asMap())
+        .containsEntry("spikeHeadroom", false);
+    assertMessage(() -> GovernorPolicy.fromEnvironment(Map.of("MEMGOV_SPIKE_HEADROOM", "off")),
+        "MEMGOV_SPIKE_HEADROOM: must be true or false, but was 'off'");
+  }
+
+  @Test
   void idleCacheShedPercentIsOffByDefaultAndAtMostFifty() {
     assertThat(GovernorPolicy.defaults().idleCacheShedPercent()).isZero();
     assertThat(GovernorPolicy.fromProperties(props("memgov.idle-cache-shed-percent", "30")).idleCacheShedPercent())

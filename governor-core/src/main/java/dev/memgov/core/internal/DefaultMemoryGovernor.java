@@ -488,48 +488,71 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
     sampleAndEvaluate(now);
     MemorySnapshot snap = lastSnapshot;
     Pressure p = lastPressure;
-    // the rise of the governing resident figure, as this tick's evaluation published it
-    double spike = p.governing() == Signal.CONTAINER ? lastContainerRise
-        : p.governing() == Signal.RSS ? lastRssRise : 0;
-    CleanupLevel level = steering.decide(p, snap, now, spike);
+    // the resident figures one spike from EMERGENCY, with the rises this tick's evaluation published
+    double containerRise = lastContainerRise;
+    double rssRise = lastRssRise;
+    boolean containerSpike = steering.spikeReaches(p, Signal.CONTAINER, containerRise);
+    boolean rssSpike = steering.spikeReaches(p, Signal.RSS, rssRise);
+    CleanupLevel level = steering.decide(p, snap, now, containerSpike || rssSpike);
     boolean idleNow = idle.due(p, snap, now);
     if (p.level() == PressureLevel.NORMAL) {
       endHold();
     }
     if (level != null) {
       long gap = 0;
+      Signal answers = p.governing();
       if (level != CleanupLevel.LIGHT) {
-        double target = leaveTarget(p.level());
-        boolean forSpike = level == CleanupLevel.STANDARD && p.level() == PressureLevel.WARNING
-            && steering.spikeWouldReachEmergency(p, spike);
-        if (forSpike) {
-          // leave the last spikes room under CRITICAL's lower edge, never below half the usual target
-          target = Math.max(target / 2, Math.min(target, leaveTarget(PressureLevel.CRITICAL) - spike));
+        Signal gov = p.governing();
+        double usual = leaveTarget(p.level());
+        boolean forSpike = level == CleanupLevel.STANDARD && (containerSpike || rssSpike);
+        // the governing figure's own size; a resident figure one spike from the limit is sized to
+        // leave its rise room under CRITICAL's lower edge; the largest share answers
+        Sized own = sized(snap, gov, forSpike && spikeOf(gov, containerSpike, rssSpike)
+            ? spikeTarget(usual, gov == Signal.CONTAINER ? containerRise : rssRise) : usual);
+        Sized best = own;
+        if (forSpike && containerSpike && gov != Signal.CONTAINER) {
+          best = larger(best, sized(snap, Signal.CONTAINER, spikeTarget(usual, containerRise)));
         }
-        long whole = PressureEvaluator.bytesOverTarget(snap, p.governing(), target);
-        gap = ownShare(whole, snap, p.governing());
-        if (level == CleanupLevel.STANDARD && p.governing() == Signal.CONTAINER && whole > 0) {
+        if (forSpike && rssSpike && gov != Signal.RSS) {
+          best = larger(best, sized(snap, Signal.RSS, spikeTarget(usual, rssRise)));
+        }
+        long share = best.share();
+        if (level == CleanupLevel.STANDARD && best.signal() == Signal.CONTAINER && best.whole() > 0) {
           long[] peers = containerPeers(now);
-          long fair = fairShare(whole, snap.rss(), peers);
-          if (fair == 0 && holdForPeers(p, snap, peers, now)) {
-            if (p.level() == PressureLevel.WARNING && steering.cooldownLeftNanos(CleanupLevel.LIGHT, now) == 0) {
-              cleanup(CleanupLevel.LIGHT, trigger, 0, true, p, snap.gcCount(), now); // light still runs while holding
+          long fair = fairShare(best.whole(), snap.rss(), peers);
+          if (gov == Signal.CONTAINER) {
+            if (fair == 0 && holdForPeers(p, snap, peers, now)) {
+              if (p.level() == PressureLevel.WARNING && steering.cooldownLeftNanos(CleanupLevel.LIGHT, now) == 0) {
+                cleanup(CleanupLevel.LIGHT, trigger, 0, true, p, gov, snap.gcCount(), now); // light still runs while holding
+              }
+              return;
             }
-            return;
-          }
-          if (fair > 0) {
-            gap = fair;
+            if (fair > 0) {
+              share = fair;
+            }
+          } else if (fair == 0 || (fair > 0 && fair < own.share())) {
+            // another signal governs: what lies under this process's fair line is its peers' to
+            // give, and its own figure's trim is the least it runs (never unsized: at least a byte)
+            best = own;
+            share = Math.max(1, own.share());
+          } else if (fair > 0) {
+            share = fair;
           }
         }
         endHold();
+        gap = share;
+        answers = best.signal();
         if (forSpike) {
-          LOG.info("memgov '{}': {} {} with a rise of {} points within the last {} s: trimming to {} now", name,
-              p.governing().wireName(), Bytes.percent(p.governingRatio()),
-              String.format(Locale.ROOT, "%.0f", spike * 100), SpikeTracker.MEMORY_NANOS / 1_000_000_000L,
-              Bytes.percent(target));
+          Signal spiking = containerSpike && (!rssSpike
+              || p.ratio(Signal.CONTAINER) + containerRise >= p.ratio(Signal.RSS) + rssRise) ? Signal.CONTAINER : Signal.RSS;
+          double rise = spiking == Signal.CONTAINER ? containerRise : rssRise;
+          LOG.info("memgov '{}': {} {} with a rise of {} points within the last {} s: trimming {} to {} now", name,
+              spiking.wireName(), Bytes.percent(p.ratio(spiking)),
+              String.format(Locale.ROOT, "%.0f", rise * 100), SpikeTracker.MEMORY_NANOS / 1_000_000_000L,
+              answers.wireName(), Bytes.percent(best.target()));
         }
       }
-      cleanup(level, trigger, gap, true, p, snap.gcCount(), now);
+      cleanup(level, trigger, gap, true, p, answers, snap.gcCount(), now);
     } else if (steering.restoreDue(p, now) && anyRestorePending()) {
       restoreStep(now);
     } else if (idleNow) {
@@ -632,7 +655,7 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
       long total = LongStream.of(peers).sum();
       LOG.info("memgov '{}': container at {} ({}): this process ({} RSS) is at or under the fair line of the {} processes"
           + " in its container ({} RSS in all): those above it give back first", name, p.level(),
-          Bytes.percent(p.governingRatio()), Bytes.format(snap.rss()), peers.length, Bytes.format(total));
+          Bytes.percent(p.ratio(Signal.CONTAINER)), Bytes.format(snap.rss()), peers.length, Bytes.format(total));
     }
     if (p.level() == PressureLevel.WARNING) {
       return true;
@@ -656,6 +679,31 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
   }
 
   /** Threshold minus hysteresis as a fraction, computed in whole points (80 / 100.0, not 0.85 - 0.05). */
+  /** A cleanup's size on one signal: its target figure, the bytes over it, and this process's part. */
+  private record Sized(Signal signal, double target, long whole, long share) {}
+
+  private static Sized sized(MemorySnapshot snap, Signal signal, double target) {
+    long whole = PressureEvaluator.bytesOverTarget(snap, signal, target);
+    return new Sized(signal, target, whole, ownShare(whole, snap, signal));
+  }
+
+  /** {@code b} when it asks for more than {@code a}. */
+  private static Sized larger(Sized a, Sized b) {
+    return b.share() > a.share() ? b : a;
+  }
+
+  private static boolean spikeOf(Signal signal, boolean containerSpike, boolean rssSpike) {
+    return signal == Signal.CONTAINER ? containerSpike : signal == Signal.RSS && rssSpike;
+  }
+
+  /**
+   * Spike headroom's target: the rise's room under CRITICAL's lower edge, never below half the
+   * usual target, never above it.
+   */
+  private double spikeTarget(double usual, double rise) {
+    return Math.max(usual / 2, Math.min(usual, leaveTarget(PressureLevel.CRITICAL) - rise));
+  }
+
   private double leaveTarget(PressureLevel level) {
     int percent = level == PressureLevel.WARNING ? policy.warningPercent()
         : level == PressureLevel.CRITICAL ? policy.criticalPercent() : policy.emergencyPercent();
@@ -781,15 +829,19 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
       throw new CleanupRefusedException(level, Duration.ofNanos(left));
     }
     sampleAndEvaluate(now);
-    return cleanup(level, trigger, 0, false, lastPressure, lastSnapshot.gcCount(), now);
+    return cleanup(level, trigger, 0, false, lastPressure, lastPressure.governing(), lastSnapshot.gcCount(), now);
   }
 
+  /**
+   * Runs one cleanup. {@code answers} is the signal whose figure it is sized on: the governing one,
+   * or the resident figure a spike-headroom trim answers (the JVM then returns heap it frees).
+   */
   private CleanupReport cleanup(CleanupLevel level, Trigger trigger, long gap, boolean automatic, Pressure before,
-      long gcCount, long now) {
+      Signal answers, long gcCount, long now) {
     long startedMillis = clock.currentTimeMillis();
     List<Governable> asked = trigger == Trigger.IDLE ? idleGovernables(level == CleanupLevel.LIGHT) : governables;
-    List<Ladder.Step> steps = Ladder.plan(asked, level, gap, before.governing());
-    List<CleanupReport.GovernableOutcome> outcomes = ladder.run(steps, level, trigger, before.governing());
+    List<Ladder.Step> steps = Ladder.plan(asked, level, gap, answers);
+    List<CleanupReport.GovernableOutcome> outcomes = ladder.run(steps, level, trigger, answers);
     List<String> errors = new ArrayList<>();
     for (CleanupReport.GovernableOutcome o : outcomes) {
       if (o.error() != null) {
@@ -838,10 +890,10 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
         held += Math.max(0, Ladder.footprint(g));
       }
       if (held > 0) {
-        cleanup(CleanupLevel.STANDARD, Trigger.IDLE, held * shed / 100, true, p, snap.gcCount(), now);
+        cleanup(CleanupLevel.STANDARD, Trigger.IDLE, held * shed / 100, true, p, p.governing(), snap.gcCount(), now);
       }
     }
-    CleanupReport r = cleanup(CleanupLevel.LIGHT, Trigger.IDLE, 0, true, p, snap.gcCount(), now);
+    CleanupReport r = cleanup(CleanupLevel.LIGHT, Trigger.IDLE, 0, true, p, p.governing(), snap.gcCount(), now);
     for (CleanupReport.GovernableOutcome o : r.outcomes()) {
       if (JvmGovernable.NAME.equals(o.name())) {
         LOG.info("memgov '{}': {}", name, o.action());

@@ -21,13 +21,15 @@ import dev.memgov.core.Signal;
  *       hysteresis: a warning trims, it never wipes caches. Without that step a figure could sit
  *       just under CRITICAL with no headroom left for an allocation spike. The trim repeats only
  *       while it moves the figure (by at least one point); otherwise light runs instead.
- *   <li>A WARNING under the container or RSS signal whose figure plus that signal's largest rise
- *       of the last two minutes ({@link SpikeTracker}) reaches EMERGENCY gets standard at once, as
- *       CRITICAL does (at the start of the episode or after light): the next spike of that size
- *       would reach the limit before the settle window is over.
+ *   <li>A WARNING where a resident figure (container or RSS, whichever signal governs) in the
+ *       WARNING band plus that figure's largest rise of the last two minutes ({@link SpikeTracker})
+ *       reaches EMERGENCY gets standard at once, as CRITICAL does (at the start of the episode or
+ *       after light): the next spike of that size would reach the limit before the settle window
+ *       is over. Off with {@link GovernorPolicy#spikeHeadroomEnabled()}.
  *   <li>When the level rises past the one the last cleanup answered (WARNING → CRITICAL after a
  *       WARNING trim), the next cleanup runs at once, without waiting for the settle window — under
- *       the container or RSS signal, one level further when the last one is still in its cooldown.
+ *       the container or RSS signal (or with its figure at that level too), one level further when
+ *       the last one is still in its cooldown.
  *   <li>No cleanup level runs twice within its cooldown (manual calls with force excepted).
  *   <li>Once the figure has been below WARNING − hysteresis for the calm window, counted from the
  *       last standard-or-higher cleanup, a restore step is due; further steps follow one settle
@@ -58,16 +60,16 @@ final class Steering {
   }
 
   /**
-   * The cleanup an automatic tick should run now, or null for none. {@code spike} is the largest
-   * recent rise of the resident figure ({@link SpikeTracker}), as a fraction of its limit.
+   * The cleanup an automatic tick should run now, or null for none. {@code spike}: a resident
+   * figure is one spike from EMERGENCY ({@link #spikeReaches}).
    */
-  CleanupLevel decide(Pressure p, MemorySnapshot s, long now, double spike) {
+  CleanupLevel decide(Pressure p, MemorySnapshot s, long now, boolean spike) {
     if (p.level() == PressureLevel.NORMAL) {
       episodeLevel = null;
       return null;
     }
     CleanupLevel base = p.level().defaultCleanup();
-    if (base == CleanupLevel.LIGHT && spikeWouldReachEmergency(p, spike)) {
+    if (base == CleanupLevel.LIGHT && spike) {
       base = CleanupLevel.STANDARD; // one spike from the limit: trim now, as at CRITICAL
     }
     CleanupLevel want;
@@ -77,7 +79,7 @@ final class Steering {
       // the level rose past the one the last cleanup answered: act now, not after the settle window;
       // under a resident signal (the limit is a kill) one step further when that cleanup is still
       // in its cooldown (a WARNING trim, then CRITICAL)
-      want = resident(p) && cooldownLeftNanos(episodeLevel, now) > 0 ? episodeLevel.next() : episodeLevel;
+      want = residentAtLevel(p) && cooldownLeftNanos(episodeLevel, now) > 0 ? episodeLevel.next() : episodeLevel;
     } else if (!settled(s, now)) {
       return null;
     } else if (!(p.governingRatio() >= policy.threshold(p.level()))) {
@@ -97,15 +99,31 @@ final class Steering {
   }
 
   /**
-   * Whether the resident figure (container or RSS governing) plus the last spikes' rise reaches
-   * EMERGENCY: a WARNING that the next spike of the same size turns into a kill.
+   * Whether the resident figure {@code signal} (container or RSS, governing or not) plus its
+   * largest recent rise ({@code rise}, a fraction of its limit; NaN when unknown) reaches EMERGENCY
+   * at a WARNING: a WARNING that the next spike of the same size turns into a kill. Only a figure
+   * in the WARNING band itself (at or above warning − hysteresis) counts, and never when spike
+   * headroom is off.
    */
-  boolean spikeWouldReachEmergency(Pressure p, double spike) {
-    return spike > 0 && resident(p) && p.governingRatio() + spike >= policy.threshold(PressureLevel.EMERGENCY);
+  boolean spikeReaches(Pressure p, Signal signal, double rise) {
+    if (!policy.spikeHeadroomEnabled() || p.level() != PressureLevel.WARNING || !(rise > 0)) {
+      return false;
+    }
+    double ratio = p.ratio(signal);
+    return ratio >= policy.threshold(PressureLevel.WARNING) - policy.hysteresis()
+        && ratio + rise >= policy.threshold(PressureLevel.EMERGENCY); // false for NaN
   }
 
-  private static boolean resident(Pressure p) {
-    return p.governing() == Signal.CONTAINER || p.governing() == Signal.RSS;
+  /**
+   * Whether the limit at this level is a kill: the container or RSS signal governs, or its figure
+   * is at the level's threshold too.
+   */
+  private boolean residentAtLevel(Pressure p) {
+    if (p.governing() == Signal.CONTAINER || p.governing() == Signal.RSS) {
+      return true;
+    }
+    double threshold = policy.threshold(p.level());
+    return p.ratio(Signal.CONTAINER) >= threshold || p.ratio(Signal.RSS) >= threshold;
   }
 
   /** Records a cleanup run at {@code pressure}; an automatic one (re)starts the settle window. */

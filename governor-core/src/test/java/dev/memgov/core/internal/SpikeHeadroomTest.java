@@ -14,9 +14,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A WARNING under the container signal with less room to the limit than the last spikes took is
- * one spike from the OOM killer: the governor trims at once, to leave that spike room under
- * CRITICAL, instead of running light and waiting for the settle window.
+ * A WARNING with less room to the container's (or RSS) limit than the last spikes took is one
+ * spike from the OOM killer, whichever signal governs: the governor trims at once, to leave that
+ * spike room under CRITICAL, instead of running light and waiting for the settle window.
  */
 class SpikeHeadroomTest {
   static final long MIB = 1L << 20;
@@ -32,9 +32,17 @@ class SpikeHeadroomTest {
   }
 
   void build() {
-    governor = (DefaultMemoryGovernor) MemoryGovernor.builder().name("spike").clock(clock).sensor(sensor)
-        .policy(GovernorPolicy.builder().timerTriggerEnabled(false).build())
-        .jmxEnabled(false).jvmGovernable(false).governable(cache).build();
+    build(GovernorPolicy.builder());
+  }
+
+  void build(GovernorPolicy.Builder policy, TestGovernable... more) {
+    var b = MemoryGovernor.builder().name("spike").clock(clock).sensor(sensor)
+        .policy(policy.timerTriggerEnabled(false).build())
+        .jmxEnabled(false).jvmGovernable(false).governable(cache);
+    for (TestGovernable g : more) {
+      b.governable(g);
+    }
+    governor = (DefaultMemoryGovernor) b.build();
   }
 
   void tickAt(double container) {
@@ -57,6 +65,119 @@ class SpikeHeadroomTest {
     assertThat(r.level()).isEqualTo(CleanupLevel.STANDARD);
     // down to CRITICAL's lower edge (80 %) minus the rise: 58 %, so 14 % of the 1000 MiB limit
     assertThat(r.targetBytes()).isCloseTo(140 * MIB, Offset.offset(MIB));
+  }
+
+  @Test
+  void whenTheHeapGovernsAContainerFigureOneSpikeFromTheLimitStillGetsItsTrim() {
+    sensor.ratio(0.30);
+    build();
+    tickAt(0.50);
+    tickAt(0.52);
+
+    sensor.ratio(0.80); // the heap governs at WARNING (80 % over the container's 74 %)
+    tickAt(0.74); // but the container is 24 points of rise from 98 %
+
+    CleanupReport r = governor.status().recentCleanups().get(0);
+    assertThat(r.pressureBefore().governing()).isEqualTo(dev.memgov.core.Signal.HEAP);
+    assertThat(r.pressureBefore().level()).isEqualTo(PressureLevel.WARNING);
+    assertThat(r.level()).isEqualTo(CleanupLevel.STANDARD);
+    // sized on the container, which asks for more than the heap's 15 points: 74 % down to
+    // 80 % - 24 = 56 %, 18 % of the 1000 MiB limit
+    assertThat(r.targetBytes()).isCloseTo(180 * MIB, Offset.offset(MIB));
+  }
+
+  @Test
+  void whenTheHeapGovernsAndAsksForMoreTheTrimIsSizedOnTheHeap() {
+    sensor.ratio(0.30);
+    build();
+    tickAt(0.50);
+    tickAt(0.55);
+
+    sensor.ratio(0.84);
+    tickAt(0.72); // 72 % + 22 points = 94 %: the container would ask 72 - 58 = 14 points
+
+    CleanupReport r = governor.status().recentCleanups().get(0);
+    assertThat(r.level()).isEqualTo(CleanupLevel.STANDARD);
+    assertThat(r.targetBytes()).isCloseTo(190 * MIB, Offset.offset(MIB)); // the heap's 84 - 65 = 19 points win
+  }
+
+  @Test
+  void aSpikeTrimForTheContainerUnderTheHeapSignalAsksTheJvmToReturnTheHeapItFrees() {
+    TestGovernable jvm = new TestGovernable("jvm", RebuildCost.MODERATE, 0).kind("jvm");
+    sensor.ratio(0.30);
+    build(GovernorPolicy.builder(), jvm);
+    tickAt(0.50);
+    tickAt(0.52);
+
+    sensor.ratio(0.80);
+    tickAt(0.74);
+
+    // the cache covers the 180 MiB, but what it frees leaves the container only when the JVM
+    // returns the heap: the JVM is asked, told the container is what the cleanup answers
+    assertThat(jvm.requests).singleElement().satisfies(q -> {
+      assertThat(q.level()).isEqualTo(CleanupLevel.STANDARD);
+      assertThat(q.governing()).isEqualTo(dev.memgov.core.Signal.CONTAINER);
+      assertThat(q.residentPressure()).isTrue();
+    });
+  }
+
+  @Test
+  void underItsFairLineAHeapGovernedProcessRunsItsOwnHeapTrimInsteadOfHoldingBack() {
+    sensor.ratio(0.30).rss(0.50).peers(500 * MIB, 900 * MIB); // another process holds more
+    build();
+    tickAt(0.50);
+    tickAt(0.52);
+
+    sensor.ratio(0.76); // the heap governs, 11 points over its target
+    tickAt(0.74); // the container's 180 MiB: this process's proportional part 122 MiB, its fair part 0
+
+    assertThat(governor.status().recentCleanups()).singleElement().satisfies(r -> {
+      assertThat(r.level()).isEqualTo(CleanupLevel.STANDARD);
+      assertThat(r.targetBytes()).isCloseTo(110 * MIB, Offset.offset(MIB));
+    });
+  }
+
+  @Test
+  void aContainerFigureUnderTheWarningBandIsNoSpikeEvenWithALargeRise() {
+    sensor.ratio(0.30);
+    build();
+    tickAt(0.25);
+    tickAt(0.25);
+
+    sensor.ratio(0.80);
+    tickAt(0.62); // 62 % + 37 points = 99 %, but 62 % is under warning - hysteresis (65 %)
+
+    assertThat(governor.status().recentCleanups()).singleElement()
+        .satisfies(r -> assertThat(r.level()).isEqualTo(CleanupLevel.LIGHT));
+  }
+
+  @Test
+  void underTheHeapSignalCriticalRightAfterASpikeTrimEscalatesAtOnceWhenTheContainerIsCriticalToo() {
+    sensor.ratio(0.30);
+    build();
+    tickAt(0.50);
+    sensor.ratio(0.80);
+    tickAt(0.74); // a standard trim for the container's 24-point rise
+
+    sensor.ratio(0.90);
+    tickAt(0.86); // CRITICAL by the heap, the container at CRITICAL too, standard in its cooldown
+
+    assertThat(governor.status().recentCleanups()).extracting(CleanupReport::level)
+        .containsExactly(CleanupLevel.STANDARD, CleanupLevel.AGGRESSIVE);
+  }
+
+  @Test
+  void withSpikeHeadroomOffAWarningStartsWithLightButTheRiseIsStillShown() {
+    sensor.ratio(0.30);
+    build(GovernorPolicy.builder().spikeHeadroomEnabled(false));
+    tickAt(0.50);
+    tickAt(0.52);
+
+    tickAt(0.72);
+
+    assertThat(governor.status().recentCleanups()).singleElement()
+        .satisfies(r -> assertThat(r.level()).isEqualTo(CleanupLevel.LIGHT));
+    assertThat(governor.status().containerRise()).isCloseTo(0.22, Offset.offset(0.001));
   }
 
   @Test
