@@ -505,51 +505,73 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
         Signal gov = p.governing();
         double usual = leaveTarget(p.level());
         boolean forSpike = level == CleanupLevel.STANDARD && (containerSpike || rssSpike);
-        // the governing figure's own size; a resident figure one spike from the limit is sized to
-        // leave its rise room under CRITICAL's lower edge; the largest share answers
-        Sized own = sized(snap, gov, forSpike && spikeOf(gov, containerSpike, rssSpike)
+        // the resident figure one spike from the limit (the nearer one when both are)
+        Signal spiking = containerSpike && (!rssSpike
+            || p.ratio(Signal.CONTAINER) + containerRise >= p.ratio(Signal.RSS) + rssRise) ? Signal.CONTAINER : Signal.RSS;
+        // the governing figure's own size (spike-sized when it is one spike from the limit: room for
+        // the rise under CRITICAL's lower edge); under the container figure this process's part is
+        // its fair part where the peers are known
+        Sized best = sized(snap, gov, forSpike && spikeOf(gov, containerSpike, rssSpike)
             ? spikeTarget(usual, gov == Signal.CONTAINER ? containerRise : rssRise) : usual);
-        Sized best = own;
-        if (forSpike && containerSpike && gov != Signal.CONTAINER) {
-          best = larger(best, sized(snap, Signal.CONTAINER, spikeTarget(usual, containerRise)));
-        }
-        if (forSpike && rssSpike && gov != Signal.RSS) {
-          best = larger(best, sized(snap, Signal.RSS, spikeTarget(usual, rssRise)));
-        }
         long share = best.share();
-        if (level == CleanupLevel.STANDARD && best.signal() == Signal.CONTAINER && best.whole() > 0) {
-          long[] peers = containerPeers(now);
-          long fair = fairShare(best.whole(), snap.rss(), peers);
-          if (gov == Signal.CONTAINER) {
-            if (fair == 0 && holdForPeers(p, snap, peers, now)) {
-              if (p.level() == PressureLevel.WARNING && steering.cooldownLeftNanos(CleanupLevel.LIGHT, now) == 0) {
-                cleanup(CleanupLevel.LIGHT, trigger, 0, true, p, gov, snap.gcCount(), now); // light still runs while holding
-              }
-              return;
-            }
-            if (fair > 0) {
-              share = fair;
-            }
-          } else if (fair == 0 || (fair > 0 && fair < own.share())) {
-            // another signal governs: what lies under this process's fair line is its peers' to
-            // give, and its own figure's trim is the least it runs (never unsized: at least a byte)
-            best = own;
-            share = Math.max(1, own.share());
-          } else if (fair > 0) {
+        long[] peers = null;
+        long fair = -1;
+        if (level == CleanupLevel.STANDARD && gov == Signal.CONTAINER && best.whole() > 0) {
+          peers = containerPeers(now);
+          fair = fairShare(best.whole(), snap.rss(), peers);
+          if (fair >= 0) {
             share = fair;
           }
         }
+        if (forSpike) {
+          // each other resident figure one spike from the limit is a candidate too, at this
+          // process's part of it; the largest part runs
+          if (containerSpike && gov != Signal.CONTAINER) {
+            Sized c = sized(snap, Signal.CONTAINER, spikeTarget(usual, containerRise));
+            long part = c.share();
+            long f = c.whole() > 0 ? fairShare(c.whole(), snap.rss(), containerPeers(now)) : -1;
+            if (f >= 0) {
+              part = f; // 0 under the fair line: the peers' to give
+            }
+            if (part > share) {
+              best = c;
+              share = part;
+            }
+          }
+          if (rssSpike && gov != Signal.RSS) {
+            Sized r = sized(snap, Signal.RSS, spikeTarget(usual, rssRise));
+            if (r.share() > share) {
+              best = r;
+              share = r.share();
+            }
+          }
+        }
+        if (share <= 0 && gov == Signal.CONTAINER && best.signal() == Signal.CONTAINER && fair == 0) {
+          if (holdForPeers(p, snap, peers, now)) {
+            if (p.level() == PressureLevel.WARNING && steering.cooldownLeftNanos(CleanupLevel.LIGHT, now) == 0) {
+              cleanup(CleanupLevel.LIGHT, trigger, 0, true, p, gov, snap.gcCount(), now); // light still runs while holding
+            }
+            return;
+          }
+          share = best.share(); // held long enough: its proportional share
+        } else if (share <= 0 && forSpike) {
+          // nothing of this process's to give (under the container's fair line, its own figure at
+          // its target): light, as at any WARNING, rather than an unsized standard cut
+          if (steering.cooldownLeftNanos(CleanupLevel.LIGHT, now) == 0) {
+            cleanup(CleanupLevel.LIGHT, trigger, 0, true, p, gov, snap.gcCount(), now);
+          }
+          return;
+        }
         endHold();
         gap = share;
-        answers = best.signal();
+        // a trim for a spike answers the resident figure, so the JVM returns the heap it frees
+        answers = forSpike && best.signal() != Signal.CONTAINER && best.signal() != Signal.RSS ? spiking : best.signal();
         if (forSpike) {
-          Signal spiking = containerSpike && (!rssSpike
-              || p.ratio(Signal.CONTAINER) + containerRise >= p.ratio(Signal.RSS) + rssRise) ? Signal.CONTAINER : Signal.RSS;
           double rise = spiking == Signal.CONTAINER ? containerRise : rssRise;
           LOG.info("memgov '{}': {} {} with a rise of {} points within the last {} s: trimming {} to {} now", name,
               spiking.wireName(), Bytes.percent(p.ratio(spiking)),
               String.format(Locale.ROOT, "%.0f", rise * 100), SpikeTracker.MEMORY_NANOS / 1_000_000_000L,
-              answers.wireName(), Bytes.percent(best.target()));
+              best.signal().wireName(), Bytes.percent(best.target()));
         }
       }
       cleanup(level, trigger, gap, true, p, answers, snap.gcCount(), now);
@@ -678,18 +700,12 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
     holdLoggedAt = null;
   }
 
-  /** Threshold minus hysteresis as a fraction, computed in whole points (80 / 100.0, not 0.85 - 0.05). */
   /** A cleanup's size on one signal: its target figure, the bytes over it, and this process's part. */
   private record Sized(Signal signal, double target, long whole, long share) {}
 
   private static Sized sized(MemorySnapshot snap, Signal signal, double target) {
     long whole = PressureEvaluator.bytesOverTarget(snap, signal, target);
     return new Sized(signal, target, whole, ownShare(whole, snap, signal));
-  }
-
-  /** {@code b} when it asks for more than {@code a}. */
-  private static Sized larger(Sized a, Sized b) {
-    return b.share() > a.share() ? b : a;
   }
 
   private static boolean spikeOf(Signal signal, boolean containerSpike, boolean rssSpike) {
@@ -704,6 +720,7 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
     return Math.max(usual / 2, Math.min(usual, leaveTarget(PressureLevel.CRITICAL) - rise));
   }
 
+  /** Threshold minus hysteresis as a fraction, computed in whole points (80 / 100.0, not 0.85 - 0.05). */
   private double leaveTarget(PressureLevel level) {
     int percent = level == PressureLevel.WARNING ? policy.warningPercent()
         : level == PressureLevel.CRITICAL ? policy.criticalPercent() : policy.emergencyPercent();

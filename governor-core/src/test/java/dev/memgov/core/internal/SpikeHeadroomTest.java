@@ -87,9 +87,10 @@ class SpikeHeadroomTest {
   }
 
   @Test
-  void whenTheHeapGovernsAndAsksForMoreTheTrimIsSizedOnTheHeap() {
+  void whenTheHeapGovernsAndAsksForMoreTheTrimIsSizedOnTheHeapAndStillAnswersTheContainer() {
+    TestGovernable jvm = new TestGovernable("jvm", RebuildCost.MODERATE, 0).kind("jvm");
     sensor.ratio(0.30);
-    build();
+    build(GovernorPolicy.builder(), jvm);
     tickAt(0.50);
     tickAt(0.55);
 
@@ -99,6 +100,42 @@ class SpikeHeadroomTest {
     CleanupReport r = governor.status().recentCleanups().get(0);
     assertThat(r.level()).isEqualTo(CleanupLevel.STANDARD);
     assertThat(r.targetBytes()).isCloseTo(190 * MIB, Offset.offset(MIB)); // the heap's 84 - 65 = 19 points win
+    // the heap it frees is returned to the OS, for the container figure that brought the trim
+    assertThat(jvm.requests).singleElement()
+        .satisfies(q -> assertThat(q.governing()).isEqualTo(dev.memgov.core.Signal.CONTAINER));
+  }
+
+  @Test
+  void whenTheHeapGovernsTheBiggestHolderInTheContainerGivesItsFairPart() {
+    sensor.ratio(0.30).rss(0.30).peers(300 * MIB, 50 * MIB);
+    build();
+    tickAt(0.50);
+    tickAt(0.52);
+
+    sensor.ratio(0.80); // the heap's own trim: 80 - 65 = 15 points, 150 MiB
+    tickAt(0.74); // the container's 180 MiB: proportional part 73 MiB, fair part all of it
+
+    CleanupReport r = governor.status().recentCleanups().get(0);
+    assertThat(r.level()).isEqualTo(CleanupLevel.STANDARD);
+    assertThat(r.targetBytes()).isCloseTo(180 * MIB, Offset.offset(MIB));
+    assertThat(cache.requests.get(0).governing()).isEqualTo(dev.memgov.core.Signal.CONTAINER);
+  }
+
+  @Test
+  void underTheContainerSignalAProcessUnderItsFairLineStillTrimsForItsOwnRssSpike() {
+    sensor.ratio(0.30).rssLimited().rss(0.46).peers(700 * MIB, 1500 * MIB);
+    build();
+    tickAt(0.50);
+    tickAt(0.52);
+
+    sensor.rss(0.70); // its RSS 24 points up, to 94 % with the rise: its own limit
+    tickAt(0.74); // the container governs; this process is under its fair line there
+
+    CleanupReport r = governor.status().recentCleanups().get(0);
+    assertThat(r.pressureBefore().governing()).isEqualTo(dev.memgov.core.Signal.CONTAINER);
+    assertThat(r.level()).isEqualTo(CleanupLevel.STANDARD); // not a hold
+    assertThat(r.targetBytes()).isCloseTo(140 * MIB, Offset.offset(MIB)); // 70 % down to 80 - 24 = 56 %
+    assertThat(cache.requests.get(0).governing()).isEqualTo(dev.memgov.core.Signal.RSS);
   }
 
   @Test
