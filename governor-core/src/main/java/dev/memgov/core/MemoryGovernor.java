@@ -47,6 +47,8 @@ public interface MemoryGovernor extends AutoCloseable {
    * @param force run even inside the level's cooldown
    * @param trigger who asks ({@link Trigger#API}, {@link Trigger#HTTP}, {@link Trigger#JMX})
    * @throws CleanupRefusedException inside the cooldown without {@code force}; nothing was done
+   * @throws IllegalArgumentException for an automatic trigger ({@code TIMER}, {@code GC}, {@code
+   *     IDLE}): a manual cleanup would pass for the governor's own; nothing was done
    * @throws IllegalStateException when the governor is not running
    */
   CleanupReport optimize(CleanupLevel level, boolean force, Trigger trigger);

@@ -39,6 +39,8 @@ public final class ThreadPoolGovernable implements Governable {
   private final int configuredCore;
   private final int configuredMax;
   private final boolean configuredCoreTimeout;
+  /** A cleanup turned the core-thread timeout on; the restore that completes turns it back off. */
+  private boolean coreTimeoutSetByCleanup;
 
   private ThreadPoolGovernable(String name, ThreadPoolExecutor executor) {
     this.name = name;
@@ -105,6 +107,19 @@ public final class ThreadPoolGovernable implements Governable {
     return RebuildCost.FREE;
   }
 
+  /**
+   * Whether a restore step is due: the maximum or the core size is below the adopted one, or core
+   * threads still time out because a cleanup made them. Demand can raise the maximum back on its own
+   * ({@link #adopt}); the core size and the core-thread timeout then still need the restore.
+   */
+  @Override
+  public boolean restorePending() {
+    synchronized (this) {
+      return !executor.isShutdown() && (executor.getMaximumPoolSize() < configuredMax
+          || executor.getCorePoolSize() < configuredCore || coreTimeoutSetByCleanup);
+    }
+  }
+
   @Override
   public String state() {
     return "core " + executor.getCorePoolSize() + "/" + configuredCore + ", max " + executor.getMaximumPoolSize()
@@ -155,8 +170,9 @@ public final class ThreadPoolGovernable implements Governable {
     }
     executor.setCorePoolSize(newCore); // core first: the maximum may never go below it
     executor.setMaximumPoolSize(newMax);
-    if (timeout) {
+    if (timeout && !executor.allowsCoreThreadTimeOut()) {
       executor.allowCoreThreadTimeOut(true);
+      coreTimeoutSetByCleanup = true;
     }
     return ReclaimResult.done("core " + core + " -> " + newCore + ", max " + max + " -> " + newMax
         + (timeout ? ", core threads time out" : "") + (purged > 0 ? ", purged " + purged + " cancelled tasks" : ""));
@@ -167,7 +183,11 @@ public final class ThreadPoolGovernable implements Governable {
     int core = executor.getCorePoolSize();
     int max = executor.getMaximumPoolSize();
     if (max >= configuredMax && core >= configuredCore) {
-      executor.allowCoreThreadTimeOut(configuredCoreTimeout);
+      if (coreTimeoutSetByCleanup) {
+        executor.allowCoreThreadTimeOut(configuredCoreTimeout);
+        coreTimeoutSetByCleanup = false;
+        return RestoreResult.step("core threads no longer time out", true);
+      }
       return RestoreResult.complete();
     }
     int newMax = (int) Math.max(max, request.next(max, configuredMax));
@@ -176,8 +196,9 @@ public final class ThreadPoolGovernable implements Governable {
     executor.setMaximumPoolSize(newMax); // max first when growing
     executor.setCorePoolSize(newCore);
     boolean done = newMax >= configuredMax && newCore >= configuredCore;
-    if (done) {
+    if (done && coreTimeoutSetByCleanup) {
       executor.allowCoreThreadTimeOut(configuredCoreTimeout);
+      coreTimeoutSetByCleanup = false;
     }
     return RestoreResult.step("core " + core + " -> " + newCore + ", max " + max + " -> " + newMax, done);
   }

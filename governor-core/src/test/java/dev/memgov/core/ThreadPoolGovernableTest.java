@@ -141,6 +141,47 @@ class ThreadPoolGovernableTest extends GovernableContractTest {
   }
 
   @Test
+  void afterDemandRaisedTheMaximumBackTheRestoreStillBringsBackTheCoreSizeAndItsTimeout() {
+    // Given a pool cut to one thread at emergency (core 1, core threads time out)
+    ThreadPoolExecutor p = pool(4, 8, 1, 60_000);
+    ThreadPoolGovernable g = ThreadPoolGovernable.adopt("burst", p);
+    g.reclaim(new ReclaimRequest(CleanupLevel.EMERGENCY, 0, Trigger.API));
+    assertThat(p.getCorePoolSize()).isEqualTo(1);
+    assertThat(p.allowsCoreThreadTimeOut()).isTrue();
+
+    // When a burst raises the maximum back to the configured 8, one rejection at a time
+    CountDownLatch release = new CountDownLatch(1);
+    for (int i = 0; i < 9; i++) {
+      p.execute(() -> block(release));
+    }
+    assertThat(p.getMaximumPoolSize()).isEqualTo(8);
+    release.countDown();
+
+    // Then a restore is still due, and the steps bring back core 4 without the timeout
+    assertThat(g.restorePending()).isTrue();
+    for (int i = 0; i < 10 && g.restorePending(); i++) {
+      g.restore(new RestoreRequest(25));
+    }
+    assertThat(g.restorePending()).isFalse();
+    assertThat(p.getCorePoolSize()).isEqualTo(4);
+    assertThat(p.getMaximumPoolSize()).isEqualTo(8);
+    assertThat(p.allowsCoreThreadTimeOut()).isFalse();
+  }
+
+  @Test
+  void aTimeoutTheOwnerSetIsNotUndoneByARestore() {
+    ThreadPoolExecutor p = pool(4, 8, 4, 60_000);
+    p.allowCoreThreadTimeOut(true); // the owner's choice, at adoption
+    ThreadPoolGovernable g = ThreadPoolGovernable.adopt("owner", p);
+    g.reclaim(new ReclaimRequest(CleanupLevel.STANDARD, 0, Trigger.API));
+    while (g.restorePending()) {
+      g.restore(new RestoreRequest(100));
+    }
+    assertThat(p.allowsCoreThreadTimeOut()).isTrue();
+    assertThat(p.getMaximumPoolSize()).isEqualTo(8);
+  }
+
+  @Test
   void standardHalvesTheMaximumAndIdleThreadsExit() throws Exception {
     ThreadPoolExecutor p = pool(4, 8, 4, 300);
     ThreadPoolGovernable g = ThreadPoolGovernable.adopt("idle", p);

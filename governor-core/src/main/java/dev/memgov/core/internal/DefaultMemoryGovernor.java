@@ -296,9 +296,9 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
   public CleanupReport optimize(CleanupLevel level, boolean force, Trigger trigger) {
     Objects.requireNonNull(level, "level");
     Objects.requireNonNull(trigger, "trigger");
-    if (trigger == Trigger.IDLE) {
-      throw new IllegalArgumentException("memgov '" + name + "': trigger IDLE is the governor's own idle give-back; "
-          + "a manual cleanup takes API, HTTP or JMX");
+    if (!trigger.isManual()) {
+      throw new IllegalArgumentException("memgov '" + name + "': trigger " + trigger
+          + " is one of the governor's own (automatic) triggers; a manual cleanup takes API, HTTP or JMX");
     }
     if (!running) {
       throw new IllegalStateException("memgov '" + name + "': the governor is not running; call start() first");

@@ -20,12 +20,15 @@ import dev.memgov.core.Signal;
  *       emergency). At WARNING it escalates to standard at most, sized to the gap back to warning −
  *       hysteresis: a warning trims, it never wipes caches. Without that step a figure could sit
  *       just under CRITICAL with no headroom left for an allocation spike. The trim repeats only
- *       while it moves the figure (by at least one point); otherwise light runs instead.
+ *       while it moves the figure: by at least one point below where it stood at the episode's
+ *       last standard-or-higher cleanup (light ones in between do not count); otherwise light
+ *       runs instead.
  *   <li>A WARNING where a resident figure (container or RSS, whichever signal governs) in the
  *       WARNING band plus that figure's largest rise of the last two minutes ({@link SpikeTracker})
  *       reaches EMERGENCY gets standard at once, as CRITICAL does (at the start of the episode or
  *       after light): the next spike of that size would reach the limit before the settle window
- *       is over. Off with {@link GovernorPolicy#spikeHeadroomEnabled()}.
+ *       is over — under the same rule: not again while the last trim has not moved the figure. Off
+ *       with {@link GovernorPolicy#spikeHeadroomEnabled()}.
  *   <li>When the level rises past the one the last cleanup answered (WARNING → CRITICAL after a
  *       WARNING trim), the next cleanup runs at once, without waiting for the settle window — under
  *       the container or RSS signal (or with its figure at that level too), one level further when
@@ -35,7 +38,8 @@ import dev.memgov.core.Signal;
  *       last standard-or-higher cleanup, a restore step is due; further steps follow one settle
  *       window apart while it is calm. A brief WARNING from a transient spike (answered by light
  *       only) pauses the steps but does not start the window over — with spikes every few
- *       seconds it otherwise never completes and budgets never grow back; CRITICAL does.
+ *       seconds it otherwise never completes and budgets never grow back; CRITICAL does, also
+ *       when no cleanup ran at it (held back for the container's peers, or in a cooldown).
  * </ul>
  */
 final class Steering {
@@ -47,7 +51,8 @@ final class Steering {
   private final long[] lastRunNanos = new long[CleanupLevel.values().length];
   private CleanupLevel episodeLevel;
   private PressureLevel episodePressure;
-  private double episodeRatio = Double.NaN;
+  /** The governing figure at this episode's last automatic standard-or-higher cleanup; NaN when none. */
+  private double heavyRatio = Double.NaN;
   private long episodeAtNanos;
   private long episodeGcCount;
   private long calmSinceNanos = NEVER;
@@ -66,10 +71,14 @@ final class Steering {
   CleanupLevel decide(Pressure p, MemorySnapshot s, long now, boolean spike) {
     if (p.level() == PressureLevel.NORMAL) {
       episodeLevel = null;
+      heavyRatio = Double.NaN;
       return null;
     }
+    if (p.level().compareTo(PressureLevel.CRITICAL) >= 0) {
+      notCalm(); // also when this tick runs no cleanup (held back for the peers, in a cooldown)
+    }
     CleanupLevel base = p.level().defaultCleanup();
-    if (base == CleanupLevel.LIGHT && spike) {
+    if (base == CleanupLevel.LIGHT && spike && trimMoves(p)) {
       base = CleanupLevel.STANDARD; // one spike from the limit: trim now, as at CRITICAL
     }
     CleanupLevel want;
@@ -88,14 +97,22 @@ final class Steering {
       // light did not bring it under: a standard cleanup sized to the gap, never further at
       // WARNING; repeated only while it helps (what holds the figure may not be ours to give back,
       // e.g. another process in the container), else back to light
-      boolean helped = episodeLevel != CleanupLevel.STANDARD
-          || p.governingRatio() < episodeRatio - MIN_PROGRESS;
-      want = helped ? CleanupLevel.STANDARD : CleanupLevel.LIGHT;
+      want = trimMoves(p) ? CleanupLevel.STANDARD : CleanupLevel.LIGHT;
     } else {
       CleanupLevel next = episodeLevel.next();
       want = next.compareTo(base) > 0 ? next : base;
     }
     return cooldownLeftNanos(want, now) > 0 ? null : want;
+  }
+
+  /**
+   * Whether a trim at WARNING may still move the figure: no standard-or-higher cleanup ran in this
+   * episode, or the figure has fallen by at least {@link #MIN_PROGRESS} since the last one. The
+   * light cleanups that run in between do not count: with them, a trim that did not help would
+   * come back after every light one and take half of each cache each time.
+   */
+  private boolean trimMoves(Pressure p) {
+    return Double.isNaN(heavyRatio) || p.governingRatio() < heavyRatio - MIN_PROGRESS;
   }
 
   /**
@@ -131,11 +148,13 @@ final class Steering {
     lastRunNanos[level.ordinal()] = now;
     if (level != CleanupLevel.LIGHT) {
       lastHeavyNanos = now;
+      if (automatic) {
+        heavyRatio = pressure.governingRatio();
+      }
     }
     if (automatic) {
       episodeLevel = level;
       episodePressure = pressure.level();
-      episodeRatio = pressure.governingRatio();
       episodeAtNanos = now;
       episodeGcCount = gcCount;
     }
@@ -166,8 +185,7 @@ final class Steering {
    */
   boolean restoreDue(Pressure p, long now) {
     if (p.level().compareTo(PressureLevel.CRITICAL) >= 0) {
-      calmSinceNanos = NEVER;
-      lastRestoreNanos = NEVER;
+      notCalm();
       return false;
     }
     double r = p.governingRatio();
@@ -184,6 +202,12 @@ final class Steering {
       return false;
     }
     return lastRestoreNanos == NEVER || now - lastRestoreNanos >= policy.settleWindow().toNanos();
+  }
+
+  /** CRITICAL or above: the calm window starts over once the figure is calm again. */
+  private void notCalm() {
+    calmSinceNanos = NEVER;
+    lastRestoreNanos = NEVER;
   }
 
   void restored(long now) {

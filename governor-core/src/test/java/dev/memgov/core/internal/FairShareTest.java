@@ -6,6 +6,7 @@ import dev.memgov.core.CleanupLevel;
 import dev.memgov.core.CleanupReport;
 import dev.memgov.core.GovernorPolicy;
 import dev.memgov.core.MemoryGovernor;
+import dev.memgov.core.PressureLevel;
 import dev.memgov.core.RebuildCost;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -34,9 +35,20 @@ class FairShareTest {
   }
 
   void build() {
+    build(GovernorPolicy.builder());
+  }
+
+  void build(GovernorPolicy.Builder policy) {
     governor = (DefaultMemoryGovernor) MemoryGovernor.builder().name("fair").clock(clock).sensor(sensor)
-        .policy(GovernorPolicy.builder().timerTriggerEnabled(false).build())
+        .policy(policy.timerTriggerEnabled(false).build())
         .jmxEnabled(false).jvmGovernable(false).governable(cache).build();
+  }
+
+  void tickEverySecondFor(int seconds) {
+    for (int i = 0; i < seconds; i++) {
+      clock.advance(Duration.ofSeconds(1));
+      governor.tickNow();
+    }
   }
 
   @Test
@@ -113,6 +125,31 @@ class FairShareTest {
     CleanupReport r = governor.status().recentCleanups().get(0);
     assertThat(r.level()).isEqualTo(CleanupLevel.STANDARD);
     assertThat(r.targetBytes()).isCloseTo(GAP / 4, org.assertj.core.data.Offset.offset(2L)); // 225 of 900
+  }
+
+  @Test
+  void aCriticalSpentHoldingBackForThePeersStartsTheCalmWindowOver() {
+    // Given a cut, then restore steps under way in calm
+    sensor.ratio(0.30).container(0.90).rss(0.60).peers(600 * MIB, 225 * MIB);
+    build(GovernorPolicy.builder().restoreStepPercent(5));
+    governor.tickNow();
+    sensor.container(0.50);
+    tickEverySecondFor(40);
+    int stepsBefore = cache.restores.get();
+    assertThat(stepsBefore).isPositive();
+
+    // When the container reaches CRITICAL with this process under the fair line: it holds back
+    sensor.container(0.90).rss(0.225).peers(225 * MIB, 600 * MIB);
+    tickEverySecondFor(3);
+    assertThat(governor.level()).isEqualTo(PressureLevel.CRITICAL);
+    assertThat(cache.requests).hasSize(1); // the first cut only: held back since
+
+    // Then, calm again, its budgets grow back only after a whole calm window, as after any CRITICAL
+    sensor.container(0.50);
+    tickEverySecondFor(29);
+    assertThat(cache.restores.get()).isEqualTo(stepsBefore);
+    tickEverySecondFor(5);
+    assertThat(cache.restores.get()).isGreaterThan(stepsBefore);
   }
 
   @Test

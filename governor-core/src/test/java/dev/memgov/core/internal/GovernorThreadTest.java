@@ -284,11 +284,15 @@ class GovernorThreadTest {
   }
 
   @Test
-  void aManualCleanupCannotPassForTheIdleGiveBack() {
+  void aManualCleanupCannotPassForAnAutomaticOne() {
     DefaultMemoryGovernor g = governor(GovernorPolicy.builder().timerTriggerEnabled(false));
     g.start();
-    assertThatThrownBy(() -> g.optimize(CleanupLevel.LIGHT, true, Trigger.IDLE))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("trigger IDLE");
+    for (Trigger automatic : List.of(Trigger.IDLE, Trigger.TIMER, Trigger.GC)) {
+      assertThatThrownBy(() -> g.optimize(CleanupLevel.LIGHT, true, automatic))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("trigger " + automatic).hasMessageContaining("API, HTTP or JMX");
+    }
+    assertThat(g.status().recentCleanups()).isEmpty();
   }
 
   @Test

@@ -113,14 +113,23 @@ class LadderPolicyTest {
     sensor.gc();
     governor.tickNow(); // standard trim
 
-    // When the figure has not moved after the trim
-    clock.advance(Duration.ofSeconds(30));
-    sensor.gc();
-    governor.tickNow();
+    // When the figure has not moved after the trim, for several settle windows
+    for (int i = 0; i < 4; i++) {
+      clock.advance(Duration.ofSeconds(30));
+      sensor.gc();
+      governor.tickNow();
+    }
 
-    // Then the governor falls back to light instead of trimming (and GC-ing) again and again
-    assertThat(cache.requests).extracting(rq -> rq.level())
-        .containsExactly(CleanupLevel.LIGHT, CleanupLevel.STANDARD, CleanupLevel.LIGHT);
+    // Then the governor falls back to light instead of trimming (and GC-ing) again and again: the
+    // light cleanups in between do not make another trim look worth it
+    assertThat(cache.requests).extracting(rq -> rq.level()).containsExactly(CleanupLevel.LIGHT,
+        CleanupLevel.STANDARD, CleanupLevel.LIGHT, CleanupLevel.LIGHT, CleanupLevel.LIGHT, CleanupLevel.LIGHT);
+
+    // And once the figure has moved by a point since that trim, a trim is worth it again
+    sensor.ratio(0.73).gc();
+    clock.advance(Duration.ofSeconds(30));
+    governor.tickNow();
+    assertThat(cache.requests.get(cache.requests.size() - 1).level()).isEqualTo(CleanupLevel.STANDARD);
   }
 
   @Test

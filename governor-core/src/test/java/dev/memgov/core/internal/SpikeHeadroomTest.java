@@ -68,6 +68,28 @@ class SpikeHeadroomTest {
   }
 
   @Test
+  void aSpikeTrimThatDidNotMoveTheFigureIsNotRepeatedAfterTheLightOnesInBetween() {
+    // Given a spike trim at 72 % whose figure then stays where it was (what holds it is not ours)
+    sensor.ratio(0.30);
+    build();
+    tickAt(0.50);
+    tickAt(0.52);
+    tickAt(0.72);
+    assertThat(cache.requests).extracting(rq -> rq.level()).containsExactly(CleanupLevel.STANDARD);
+
+    // When it stays there for 40 s of ticks and GCs, the rise still remembered
+    for (int i = 0; i < 40; i++) {
+      sensor.gc();
+      tickAt(0.72);
+    }
+
+    // Then light runs (once per its cooldown), never another standard cut of every cache
+    assertThat(cache.requests).extracting(rq -> rq.level()).first().isEqualTo(CleanupLevel.STANDARD);
+    assertThat(cache.requests).extracting(rq -> rq.level()).hasSizeGreaterThan(2)
+        .filteredOn(l -> l == CleanupLevel.STANDARD).hasSize(1);
+  }
+
+  @Test
   void whenTheHeapGovernsAContainerFigureOneSpikeFromTheLimitStillGetsItsTrim() {
     sensor.ratio(0.30);
     build();
