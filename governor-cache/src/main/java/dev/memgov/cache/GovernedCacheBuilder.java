@@ -19,6 +19,9 @@ public final class GovernedCacheBuilder<K, V> {
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
   static final long MIN_BUDGET = 1024;
+  private static final Duration MIN_TTL = Duration.ofMillis(1);
+  /** Caffeine keeps expiry times in nanoseconds: a longer ttl cannot be held (nor turned into millis for Redis safely). */
+  private static final Duration MAX_TTL = Duration.ofNanos(Long.MAX_VALUE);
 
   final String name;
   final ValueCodec<V> codec;
@@ -54,10 +57,14 @@ public final class GovernedCacheBuilder<K, V> {
     return this;
   }
 
-  /** Time to live after a write, in L1 and in Redis; default none. */
+  /**
+   * Time to live after a write, in L1 and in Redis; default none (entries do not expire). 1 ms to
+   * {@code Long.MAX_VALUE} nanoseconds (about 292 years, the longest L1 can hold).
+   */
   public GovernedCacheBuilder<K, V> ttl(Duration ttl) {
-    if (ttl == null || ttl.isNegative() || ttl.isZero() || ttl.toMillis() < 1) {
-      throw new IllegalArgumentException("ttl must be at least 1 ms, but was " + ttl);
+    if (ttl == null || ttl.compareTo(MIN_TTL) < 0 || ttl.compareTo(MAX_TTL) > 0) {
+      throw new IllegalArgumentException("ttl must be between 1 ms and " + MAX_TTL + " (about 292 years); "
+          + "for entries that never expire set no ttl; but was " + ttl);
     }
     this.ttl = ttl;
     return this;

@@ -13,6 +13,7 @@ import dev.memgov.core.RestoreRequest;
 import dev.memgov.core.RestoreResult;
 import dev.memgov.core.Trigger;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -65,12 +66,32 @@ class GovernedCacheTest {
         .hasMessage("compressionThreshold must be at least 1 byte, but was 0");
     assertThatThrownBy(() -> b.l2Timeout(Duration.ZERO))
         .hasMessage("l2Timeout must be between 1 ms and 60 s, but was PT0S");
-    assertThatThrownBy(() -> b.ttl(Duration.ofSeconds(-1))).hasMessage("ttl must be at least 1 ms, but was PT-1S");
+    assertThatThrownBy(() -> b.ttl(Duration.ofSeconds(-1))).hasMessageStartingWith("ttl must be between 1 ms and ")
+        .hasMessageEndingWith("but was PT-1S");
     assertThatThrownBy(() -> b.redis("http://x"))
         .hasMessage("redis uri must be a redis://, rediss://, redis-sentinel:// or redis-cluster:// URI, but was 'http://x'");
     assertThatThrownBy(() -> b.redis("redis-cluster://,").build())
         .hasMessageContaining("memgov cache 'ok': redis must be one of redis://")
         .hasMessageContaining("but was 'redis-cluster://,' (no host)");
+  }
+
+  @Test
+  void aTtlBeyondWhatL1CanHoldIsRefusedWithTheAcceptedRangeNotAnArithmeticException() {
+    var b = GovernedCache.<Integer, String>builder("ttl", ValueCodec.utf8());
+    String accepted = "ttl must be between 1 ms and PT2562047H47M16.854775807S (about 292 years); "
+        + "for entries that never expire set no ttl; but was ";
+    assertThatThrownBy(() -> b.ttl(ChronoUnit.FOREVER.getDuration()))
+        .isExactlyInstanceOf(IllegalArgumentException.class)
+        .hasMessage(accepted + ChronoUnit.FOREVER.getDuration());
+    assertThatThrownBy(() -> b.ttl(Duration.ofNanos(Long.MAX_VALUE).plusNanos(1)))
+        .isExactlyInstanceOf(IllegalArgumentException.class).hasMessageStartingWith(accepted);
+    assertThatThrownBy(() -> b.ttl(Duration.ofNanos(999_999))).hasMessage(accepted + "PT0.000999999S");
+    assertThatThrownBy(() -> b.ttl(null)).hasMessage(accepted + "null");
+    // the largest accepted one works
+    try (var c = b.ttl(Duration.ofNanos(Long.MAX_VALUE)).build()) {
+      c.put(1, "one");
+      assertThat(c.get(1)).isEqualTo("one");
+    }
   }
 
   @Test
