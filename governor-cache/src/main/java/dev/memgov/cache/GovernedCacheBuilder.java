@@ -84,7 +84,7 @@ public final class GovernedCacheBuilder<K, V> {
   public GovernedCacheBuilder<K, V> redis(String uri) {
     if (uri == null || !uri.trim().matches("(?i)(redis|rediss|redis-sentinel|redis-socket|redis-cluster|rediss-cluster)://.+")) {
       throw new IllegalArgumentException("redis uri must be a redis://, rediss://, redis-sentinel:// or "
-          + "redis-cluster:// URI, but was " + (uri == null ? "null" : "'" + uri + "'"));
+          + "redis-cluster:// URI, but was " + (uri == null ? "null" : "'" + RedisUris.mask(uri) + "'"));
     }
     this.redisUri = uri.trim();
     return this;
@@ -190,7 +190,7 @@ public final class GovernedCacheBuilder<K, V> {
       try {
         Class.forName("io.lettuce.core.RedisClient", false, GovernedCacheBuilder.class.getClassLoader());
       } catch (ClassNotFoundException e) {
-        throw new IllegalStateException("memgov cache '" + name + "': redis(" + redisUri
+        throw new IllegalStateException("memgov cache '" + name + "': redis(" + RedisUris.mask(redisUri)
             + ") needs io.lettuce:lettuce-core on the classpath; add it, or build without redis(...)");
       }
     }

@@ -62,7 +62,10 @@ final class RedisTier implements AutoCloseable {
 
   private final String cacheName;
   private final String prefix;
+  /** The URI as given, user info masked: for logs and the state line. */
   private final String uriForLogs;
+  /** The URI as given (with any password): only to scrub that password from error messages. */
+  private final String uri;
   private final long timeoutNanos;
   private final Duration backoff;
   private final ClientResources resources;
@@ -89,7 +92,8 @@ final class RedisTier implements AutoCloseable {
     this.backoff = backoff;
     this.cluster = uri.startsWith("redis-cluster://") || uri.startsWith("rediss-cluster://");
     List<RedisURI> uris = parse(cacheName, uri);
-    this.uriForLogs = uris.get(0).toString();
+    this.uri = uri;
+    this.uriForLogs = RedisUris.mask(uri);
     Duration connectTimeout = timeout.compareTo(Duration.ofMillis(500)) < 0 ? Duration.ofMillis(500) : timeout;
     SocketOptions socket = SocketOptions.builder().connectTimeout(connectTimeout).build();
     this.resources =
@@ -136,7 +140,10 @@ final class RedisTier implements AutoCloseable {
     }
   }
 
-  /** Parses and checks the URI; the message names what is accepted. */
+  /**
+   * Parses and checks the URI; the message names what is accepted and shows the URI without its
+   * user info. The parser's exception is not chained: its message may hold the password.
+   */
   static List<RedisURI> parse(String cacheName, String uri) {
     String accepted = "redis://host:port[/db], rediss://..., redis-sentinel://host:port[,host:port]#master, "
         + "redis-cluster://host:port[,host:port]";
@@ -163,8 +170,8 @@ final class RedisTier implements AutoCloseable {
       return List.of(RedisURI.create(uri));
     } catch (RuntimeException e) {
       throw new IllegalArgumentException(
-          "memgov cache '" + cacheName + "': redis must be one of " + accepted + ", but was '" + uri + "' ("
-              + e.getMessage() + ")", e);
+          "memgov cache '" + cacheName + "': redis must be one of " + accepted + ", but was '" + RedisUris.mask(uri)
+              + "' (" + RedisUris.scrub(e.getMessage(), uri) + ")");
     }
   }
 
@@ -390,10 +397,15 @@ final class RedisTier implements AutoCloseable {
 
   private void failed(Exception e) {
     errors.increment();
-    lastError = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    lastError = describe(e);
     if (consecutiveFailures.incrementAndGet() >= FAILURE_THRESHOLD && !down) {
       markDown();
     }
+  }
+
+  /** The exception's type and message, without the URI's password. */
+  private String describe(Exception e) {
+    return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + RedisUris.scrub(e.getMessage(), uri));
   }
 
   private synchronized void markDown() {
@@ -467,7 +479,7 @@ final class RedisTier implements AutoCloseable {
       }
     } catch (Exception e) {
       errors.increment();
-      lastError = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+      lastError = describe(e);
       if (!down) {
         markDown();
       } else {
