@@ -63,7 +63,7 @@ public final class CacheMetrics implements MeterBinder {
           .description("1 while L2 is used, 0 while it is skipped after failures").tags(tags).register(registry);
     }
     counter(registry, "memgov.cache.loads", "Loader calls by result", null,
-        c -> c.stats().loads() - c.stats().loadFailures(), "result", "success");
+        c -> c.stats().loadSuccesses(), "result", "success");
     counter(registry, "memgov.cache.loads", "Loader calls by result", null,
         c -> c.stats().loadFailures(), "result", "failure");
     counter(registry, "memgov.cache.evictions", "L1 entries evicted by size", null, c -> c.stats().evictions());

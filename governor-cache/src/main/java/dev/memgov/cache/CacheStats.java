@@ -10,7 +10,8 @@ package dev.memgov.cache;
  * @param l2Hits gets answered by L2 (then filled into L1)
  * @param l2Misses L2 lookups that found nothing usable (including corrupt values)
  * @param l2Errors L2 calls that failed or timed out, and probes that failed
- * @param loads loader calls
+ * @param loads loader calls, counted when the loader is called (so a running load is in it)
+ * @param loadSuccesses loader calls that returned (a value or null), counted when they returned
  * @param loadFailures loader calls that threw
  * @param corruptReads L2 values that were not in this cache's format or did not decode
  * @param evictions L1 entries evicted by size
@@ -26,6 +27,7 @@ public record CacheStats(
     long l2Misses,
     long l2Errors,
     long loads,
+    long loadSuccesses,
     long loadFailures,
     long corruptReads,
     long evictions,

@@ -116,6 +116,7 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
   private final LongAdder l2Hits = new LongAdder();
   private final LongAdder l2Misses = new LongAdder();
   private final LongAdder loads = new LongAdder();
+  private final LongAdder loadSuccesses = new LongAdder();
   private final LongAdder loadFailures = new LongAdder();
   private final LongAdder corruptReads = new LongAdder();
   private final LongAdder evictions = new LongAdder();
@@ -298,6 +299,7 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
       loadFailures.increment();
       throw e;
     }
+    loadSuccesses.increment();
     fromLoader[0] = v != null;
     return v;
   }
@@ -664,7 +666,7 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
   /** Counters since the cache was built. */
   public CacheStats stats() {
     return new CacheStats(l1Hits.sum(), l1Misses.sum(), l2Hits.sum(), l2Misses.sum(),
-        l2 == null ? 0 : l2.errors(), loads.sum(), loadFailures.sum(), corruptReads.sum(), evictions.sum(),
+        l2 == null ? 0 : l2.errors(), loads.sum(), loadSuccesses.sum(), loadFailures.sum(), corruptReads.sum(), evictions.sum(),
         spilled.sum(), compressionSaved.sum(), footprintBytes(), l1.estimatedSize());
   }
 
