@@ -48,7 +48,9 @@ import org.slf4j.LoggerFactory;
  * background probe PINGs it every back-off period until it answers. A write or delete that
  * failed leaves its key "pending": reads skip L2 for that key (its L2 value may be stale) until
  * the key has been deleted from L2 after recovery. More than {@value #MAX_PENDING} pending keys
- * mark the whole prefix dirty: reads skip L2 until the prefix has been deleted with SCAN.
+ * mark the whole prefix dirty: reads skip L2 until the prefix has been deleted with SCAN. An
+ * interrupted caller is no failure: reads and fill-only writes skip L2, writes and deletes wait
+ * for Redis all the same (at most the timeout) and restore the interrupt flag after.
  *
  * <p>Thread-safe: Lettuce connections are thread-safe; state is in atomics and volatiles.
  */
@@ -223,15 +225,22 @@ final class RedisTier implements AutoCloseable {
     return s;
   }
 
-  /** The stored bytes, null when absent, or {@link #SKIPPED} when L2 is skipped or failed. */
+  /**
+   * The stored bytes, null when absent, or {@link #SKIPPED} when L2 is skipped or failed. A caller
+   * whose thread is interrupted skips L2 (it is asked to stop, not to wait on Redis); that is no
+   * L2 failure, and its interrupt flag stays set.
+   */
   byte[] get(String key) {
-    if (down || dirty || closed || (!pending.isEmpty() && pending.containsKey(key))) {
+    if (down || dirty || closed || (!pending.isEmpty() && pending.containsKey(key))
+        || Thread.currentThread().isInterrupted()) {
       return SKIPPED;
     }
     try {
       byte[] v = await(c -> c.get(key));
       succeeded();
       return v;
+    } catch (InterruptedException e) {
+      return SKIPPED; // interrupted while waiting: flag restored by await, not a Redis failure
     } catch (Exception e) {
       failed(e);
       return SKIPPED;
@@ -242,6 +251,12 @@ final class RedisTier implements AutoCloseable {
    * Writes the value with a TTL (0 = none), or only where L2 has none ({@code onlyIfAbsent}, for
    * values a read loaded: a concurrent put's newer value wins). A failed write marks the key
    * pending; a fill-only write is not attempted for a pending key.
+   *
+   * <p>An interrupted caller: a fill-only write is skipped (or, interrupted while waiting, left to
+   * land or not: it holds the value just read or loaded, right either way); a plain write still
+   * waits for Redis, at most the timeout, ignoring the interrupt, which it then restores. Skipping
+   * it would leave the value it replaces in Redis for every other instance on the prefix to read
+   * until repair deleted it. No interrupt counts as an L2 failure.
    */
   void set(String key, byte[] value, long ttlMillis, boolean onlyIfAbsent) {
     if (down || closed) {
@@ -250,7 +265,7 @@ final class RedisTier implements AutoCloseable {
       }
       return;
     }
-    if (onlyIfAbsent && !pending.isEmpty() && pending.containsKey(key)) {
+    if (onlyIfAbsent && ((!pending.isEmpty() && pending.containsKey(key)) || Thread.currentThread().isInterrupted())) {
       return;
     }
     SetArgs args = onlyIfAbsent ? SetArgs.Builder.nx() : new SetArgs();
@@ -258,22 +273,31 @@ final class RedisTier implements AutoCloseable {
       args.px(ttlMillis);
     }
     try {
-      await(c -> c.set(key, value, args));
+      if (onlyIfAbsent) {
+        await(c -> c.set(key, value, args));
+      } else {
+        awaitUninterruptibly(c -> c.set(key, value, args));
+      }
       succeeded();
+    } catch (InterruptedException e) {
+      // a fill-only write, interrupted while waiting: flag restored by await, not a Redis failure
     } catch (Exception e) {
       failed(e);
       markPending(key);
     }
   }
 
-  /** Deletes the key; a failure marks it pending. */
+  /**
+   * Deletes the key; a failure marks it pending. Like a plain write it waits for Redis even when
+   * the caller is interrupted (restoring the flag after), so other instances stop reading the value.
+   */
   void delete(String key) {
     if (down || closed) {
       markPending(key);
       return;
     }
     try {
-      await(c -> c.del(key));
+      awaitUninterruptibly(c -> c.del(key));
       succeeded();
     } catch (Exception e) {
       failed(e);
@@ -311,6 +335,8 @@ final class RedisTier implements AutoCloseable {
         }
       }
       succeeded();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // stop waiting; what was sent lands or not, no Redis failure
     } catch (Exception e) {
       failed(e);
     }
@@ -331,9 +357,11 @@ final class RedisTier implements AutoCloseable {
       long n = scanDelete();
       succeeded();
       return n;
+    } catch (InterruptedException e) {
+      throw new IllegalStateException("L2 clear interrupted (keys deleted so far stay deleted)", e);
     } catch (Exception e) {
       failed(e);
-      throw new IllegalStateException("L2 clear failed: " + e, e);
+      throw new IllegalStateException("L2 clear failed: " + describe(e), e);
     }
   }
 
@@ -366,24 +394,63 @@ final class RedisTier implements AutoCloseable {
     return b.toString();
   }
 
+  /**
+   * Sends the command and waits for it, at most the timeout. Interrupted while waiting, it restores
+   * the flag and throws {@link InterruptedException}, which callers do not count as a failure.
+   */
   private <T> T await(Function<RedisClusterAsyncCommands<String, byte[]>, RedisFuture<T>> op) throws Exception {
+    RedisFuture<T> f = send(op);
+    try {
+      return f.get(timeoutNanos, TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw e;
+    } catch (Exception e) {
+      throw unwrap(f, e);
+    }
+  }
+
+  /** Like {@link #await} but waits the timeout out through interrupts, then restores the flag. */
+  private <T> T awaitUninterruptibly(Function<RedisClusterAsyncCommands<String, byte[]>, RedisFuture<T>> op)
+      throws Exception {
+    RedisFuture<T> f = send(op);
+    long deadline = System.nanoTime() + timeoutNanos;
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          return f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+          interrupted = true; // the flag is clear now: the next get waits
+        } catch (Exception e) {
+          throw unwrap(f, e);
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private <T> RedisFuture<T> send(Function<RedisClusterAsyncCommands<String, byte[]>, RedisFuture<T>> op) {
     RedisClusterAsyncCommands<String, byte[]> c = commands;
     if (c == null) {
       throw new IllegalStateException("not connected");
     }
-    RedisFuture<T> f = op.apply(c);
-    try {
-      return f.get(timeoutNanos, TimeUnit.NANOSECONDS);
-    } catch (TimeoutException e) {
+    return op.apply(c);
+  }
+
+  private Exception unwrap(RedisFuture<?> f, Exception e) {
+    if (e instanceof TimeoutException) {
       f.cancel(false);
-      throw new TimeoutException("timed out after " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms");
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause() == null ? e : e.getCause();
-      throw cause instanceof Exception ? (Exception) cause : e;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw e;
+      return new TimeoutException("timed out after " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms");
     }
+    if (e instanceof ExecutionException) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      return cause instanceof Exception ? (Exception) cause : e;
+    }
+    return e;
   }
 
   private void succeeded() {

@@ -262,6 +262,39 @@ class GovernedCacheRedisTest {
   }
 
   @Test
+  void anInterruptedCallerIsNoL2FailureAndKeepsItsInterruptFlag() {
+    var c = cache("intr", 1 << 20, true);
+    var other = cache("intr", 1 << 20, false); // a second instance on the same prefix
+    c.put(1, "old");
+    Thread.currentThread().interrupt();
+    boolean[] flagAfterEachCall = new boolean[6];
+    try {
+      // reads skip L2 (nothing to wait for) and go to the loader
+      for (int i = 0; i < 3; i++) {
+        assertThat(c.get(100 + i)).isEqualTo(value(100 + i, 2000));
+        flagAfterEachCall[i] = Thread.currentThread().isInterrupted();
+      }
+      // a put and an invalidate still reach Redis: no other instance may read what they replaced
+      c.put(1, "new");
+      flagAfterEachCall[3] = Thread.currentThread().isInterrupted();
+      c.put(2, "two");
+      flagAfterEachCall[4] = Thread.currentThread().isInterrupted();
+      c.invalidate(2);
+      flagAfterEachCall[5] = Thread.currentThread().isInterrupted();
+    } finally {
+      Thread.interrupted();
+    }
+    assertThat(flagAfterEachCall).containsOnly(true);
+    assertThat(c.l2Up()).isTrue();
+    assertThat(c.stats().l2Errors()).isZero();
+    assertThat(c.state()).isEqualTo("ok; l2 up (errors 0); lz4 native-jni"); // no key awaiting repair
+    assertThat(other.getIfPresent(1)).isEqualTo("new");
+    assertThat(other.getIfPresent(2)).isNull();
+    assertThat(raw.exists("memgov:intr:2")).isZero();
+    assertThat(c.getIfPresent(1)).isEqualTo("new");
+  }
+
+  @Test
   void stateShowsL2UpAndTheLz4Implementation() {
     var c = cache("st", 1 << 20, false);
     assertThat(c.hasL2()).isTrue();
