@@ -23,7 +23,9 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
@@ -80,6 +82,8 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
   private final boolean compressWhenCut;
   private final long ttlMillis;
   private final RedisTier l2;
+  /** The longest a clear waits for publishes under way: one L2 write plus a second. */
+  private final long publishWaitNanos;
 
   private volatile long currentBudget;
   /**
@@ -110,6 +114,21 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
    */
   private boolean mayHoldCompressed;
   private volatile Queue<Object[]> spillSink;
+
+  /**
+   * Bumped when a {@link #clear} starts and again when it ends (clears run one at a time), so odd
+   * while one runs. A read compares it with what it was when it began, right before it stores what
+   * it saw in L1 (a "publish"), and drops it when a clear started meanwhile: the clear may already
+   * have passed that key (Caffeine's invalidateAll does not see an entry still being computed).
+   */
+  private final AtomicLong clears = new AtomicLong();
+  /**
+   * Publishes under way, by the parity of {@code clears / 2} when their read began: a clear waits
+   * until the ones of its own generation are done before it deletes anything, so no publish that
+   * passed its check can land behind the clear.
+   */
+  private final AtomicLong[] publishing = {new AtomicLong(), new AtomicLong()};
+  private final Object clearMutex = new Object();
 
   private final HitCounter l1Hits = new HitCounter();
   private final LongAdder l1Misses = new LongAdder();
@@ -146,6 +165,7 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
     this.compressionThreshold = b.compressionThreshold;
     this.compressWhenCut = b.compressWhenCut;
     this.ttlMillis = b.ttl == null ? 0 : b.ttl.toMillis();
+    this.publishWaitNanos = b.l2Timeout.toNanos() + TimeUnit.SECONDS.toNanos(1);
     ToLongFunction<? super V> sizer = b.weigher != null ? b.weigher : codec::sizeOf;
     Caffeine<K, Object> caffeine =
         Caffeine.newBuilder()
@@ -231,37 +251,91 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
     }
   }
 
-  /** Removes the key from L1 and L2. */
+  /**
+   * Removes the key from L1 and L2. With L2 the Redis delete runs inside L1's lock on the key, so a
+   * concurrent read or load of the key is wholly before it (and its value is deleted from both
+   * tiers) or wholly after it (and reads what is there after the delete).
+   */
   public void invalidate(K key) {
     Objects.requireNonNull(key, "key");
-    l1.invalidate(key);
-    if (l2 != null) {
-      l2.delete(redisKey(key));
+    if (l2 == null) {
+      l1.invalidate(key);
+      return;
     }
+    String rk = redisKey(key);
+    l1Map.compute(key, (k, v) -> {
+      l2.delete(rk);
+      return null;
+    });
   }
 
+  /**
+   * L1 missed: L2, then the loader, inside L1's compute for the key (so concurrent misses of a key
+   * load once, and invalidate(key) is serialized with it). Nothing read while a clear ran is kept
+   * in L1 (see {@link #clears}).
+   */
   @SuppressWarnings("unchecked")
   private V miss(K key, boolean load) {
     l1Misses.increment();
-    boolean[] fromLoader = new boolean[1];
-    V value;
+    long seq = clears.get();
     if (admissionStopped || (l2 == null && (!load || loader == null))) {
-      value = fetchBelow(key, load, fromLoader);
-    } else {
-      Object stored = l1.asMap().computeIfAbsent(key, k -> {
-        V v = fetchBelow(k, load, fromLoader);
-        return v == null ? null : (compressL1 ? toL1(v, codec.encode(v)) : v);
-      });
-      if (stored == null) {
-        return null;
-      }
-      value = stored instanceof Compressed ? inflate((Compressed) stored) : (V) stored;
+      return missBelowL1(key, load, seq);
     }
+    Object[] dropped = new Object[1]; // what was read, when a clear keeps it out of L1
+    AtomicLong[] publish = new AtomicLong[1];
+    boolean[] fromLoader = new boolean[1];
+    Object stored;
+    try {
+      stored = l1Map.computeIfAbsent(key, k -> {
+        V v = fetchBelow(k, load, fromLoader);
+        if (v == null) {
+          return null;
+        }
+        Object held = compressL1 ? toL1(v, codec.encode(v)) : v;
+        publish[0] = enterPublish(seq);
+        if (clearOverlapped(seq)) {
+          dropped[0] = v;
+          return null;
+        }
+        return held;
+      });
+      if (publish[0] != null && stored != null && clearOverlapped(seq)) {
+        l1Map.remove(key, stored); // a clear began after the check above (it waits for this, bounded)
+      }
+    } finally {
+      if (publish[0] != null) {
+        publish[0].decrementAndGet();
+      }
+    }
+    V value = stored == null ? (V) dropped[0]
+        : stored instanceof Compressed ? inflate((Compressed) stored) : (V) stored;
     if (fromLoader[0] && value != null && l2 != null) {
       // only if absent: a concurrent put of a newer value must not be overwritten by this load
       writeL2(key, codec.encode(value), true);
     }
     return value;
+  }
+
+  /** L2, then the loader, keeping nothing in L1 (admission stopped, or nothing to share a load of). */
+  private V missBelowL1(K key, boolean load, long seq) {
+    boolean[] fromLoader = new boolean[1];
+    V value = fetchBelow(key, load, fromLoader);
+    if (fromLoader[0] && value != null && l2 != null) {
+      writeL2(key, codec.encode(value), true);
+    }
+    return value;
+  }
+
+  /** Counts a publish under way for a read that began at {@code seq}; the caller decrements it. */
+  private AtomicLong enterPublish(long seq) {
+    AtomicLong p = publishing[(int) ((seq >>> 1) & 1)];
+    p.incrementAndGet();
+    return p;
+  }
+
+  /** Whether a clear ran, or began, since {@code seq} was read. */
+  private boolean clearOverlapped(long seq) {
+    return (seq & 1) != 0 || clears.get() != seq;
   }
 
   /** L2, then the loader; marks {@code fromLoader[0]} when the loader produced the value. */
@@ -635,6 +709,11 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
     return l2 != null;
   }
 
+  /**
+   * Clears a tier or both: L2 first, then L1. What a read running meanwhile saw is not kept in L1
+   * (see {@link #clears}); the clear first waits, at most {@code l2Timeout} plus a second, for
+   * reads that had already checked to finish storing.
+   */
   @Override
   public ClearResult clear(CacheTier tier) {
     Objects.requireNonNull(tier, "tier");
@@ -642,23 +721,45 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
     long bytes = 0;
     long keys = 0;
     String error = null;
-    if (tier == CacheTier.L1 || tier == CacheTier.ALL) {
-      l1.cleanUp();
-      entries = l1.estimatedSize();
-      bytes = footprintBytes();
-      l1.invalidateAll();
-    }
-    if ((tier == CacheTier.L2 || tier == CacheTier.ALL) && l2 != null) {
+    synchronized (clearMutex) {
+      long seq = clears.incrementAndGet() - 1;
       try {
-        keys = l2.clear();
-      } catch (RuntimeException e) {
-        keys = -1;
-        error = "memgov cache '" + name + "': " + e.getMessage();
+        awaitPublishes(seq);
+        if ((tier == CacheTier.L2 || tier == CacheTier.ALL) && l2 != null) {
+          try {
+            keys = l2.clear();
+          } catch (RuntimeException e) {
+            keys = -1;
+            error = "memgov cache '" + name + "': " + e.getMessage();
+          }
+        }
+        if (tier == CacheTier.L1 || tier == CacheTier.ALL) {
+          l1.cleanUp();
+          entries = l1.estimatedSize();
+          bytes = footprintBytes();
+          l1.invalidateAll();
+        }
+      } finally {
+        clears.incrementAndGet();
       }
     }
     LOG.info("memgov cache '{}': cleared {}: {} L1 entries ({} bytes), {} L2 keys{}", name, tier.wireName(), entries,
         bytes, keys, error == null ? "" : " (" + error + ")");
     return new ClearResult(name, tier, entries, bytes, keys, error);
+  }
+
+  /** Waits until the publishes of reads that began at {@code seq} are done, at most a bound. */
+  private void awaitPublishes(long seq) {
+    AtomicLong p = publishing[(int) ((seq >>> 1) & 1)];
+    long deadline = System.nanoTime() + publishWaitNanos;
+    while (p.get() != 0) {
+      if (System.nanoTime() - deadline > 0) {
+        LOG.warn("memgov cache '{}': clear: a read was still storing after {} ms; what it stores in "
+            + "L1 it takes out again itself", name, TimeUnit.NANOSECONDS.toMillis(publishWaitNanos));
+        return;
+      }
+      LockSupport.parkNanos(20_000);
+    }
   }
 
   // ---------------------------------------------------------------- views

@@ -1,0 +1,197 @@
+package dev.memgov.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.memgov.core.CacheTier;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Races between reads, loads and spills on one side and invalidate / clear on the other, made
+ * deterministic with hooks in the key encoder and the codec: at the chosen moment the hook runs the
+ * other operation on a second thread and waits until it has finished, or is blocked on a lock this
+ * thread holds (then it runs after). Against a real Redis; a second cache instance on the same
+ * prefix shows what L2 serves to other instances.
+ */
+class GovernedCacheRaceTest {
+
+  private static TestRedis redis;
+  private static RedisClient rawClient;
+  private static StatefulRedisConnection<String, String> rawConnection;
+  private static RedisCommands<String, String> raw;
+
+  private final Map<Integer, String> db = new ConcurrentHashMap<>();
+  private final List<GovernedCache<?, ?>> caches = new ArrayList<>();
+  private final List<Thread> racers = new ArrayList<>();
+  private final AtomicReference<Throwable> racerFailure = new AtomicReference<>();
+  private final Thread testThread = Thread.currentThread();
+  /** Runs once, on the test thread, at the next key encoding. */
+  private final AtomicReference<Runnable> onKeyEncode = new AtomicReference<>();
+  /** Runs once, on the test thread, at the next value encoding. */
+  private final AtomicReference<Runnable> onEncode = new AtomicReference<>();
+  /** Runs once, on the test thread, at the next value decoding (an L2 hit, before it is filled into L1). */
+  private final AtomicReference<Runnable> onDecode = new AtomicReference<>();
+  /** Runs once, on the test thread, when the loader has read the database. */
+  private final AtomicReference<Runnable> afterLoad = new AtomicReference<>();
+
+  @BeforeAll
+  static void startRedis() throws Exception {
+    redis = TestRedis.start();
+    rawClient = RedisClient.create(redis.uri());
+    rawConnection = rawClient.connect();
+    raw = rawConnection.sync();
+  }
+
+  @AfterAll
+  static void stopRedis() throws Exception {
+    rawConnection.close();
+    rawClient.shutdown();
+    redis.close();
+  }
+
+  @BeforeEach
+  void flush() {
+    raw.flushall();
+  }
+
+  @AfterEach
+  void closeCaches() throws Exception {
+    for (Thread t : racers) {
+      t.join(10_000);
+      assertThat(t.isAlive()).as("racer still running").isFalse();
+    }
+    caches.forEach(GovernedCache::close);
+    assertThat(racerFailure.get()).isNull();
+  }
+
+  private void fire(AtomicReference<Runnable> hook) {
+    if (Thread.currentThread() == testThread) {
+      Runnable r = hook.getAndSet(null);
+      if (r != null) {
+        r.run();
+      }
+    }
+  }
+
+  /** The cache under test: values are strings, weighed by length (so weighing never encodes). */
+  private GovernedCache<Integer, String> cache(String name, long budget, boolean loader) {
+    var b = GovernedCache.<Integer, String>builder(name, ValueCodec.of(
+            (String v) -> {
+              fire(onEncode);
+              return v.getBytes(StandardCharsets.UTF_8);
+            },
+            bytes -> {
+              fire(onDecode);
+              return new String(bytes, StandardCharsets.UTF_8);
+            }))
+        .weigher(String::length)
+        .l1Budget(budget)
+        .redis(redis.uri())
+        .l2Timeout(Duration.ofSeconds(2))
+        .keyEncoder(k -> {
+          fire(onKeyEncode);
+          return String.valueOf(k);
+        });
+    if (loader) {
+      b.loader(k -> {
+        String v = db.get(k);
+        fire(afterLoad);
+        return v;
+      });
+    }
+    GovernedCache<Integer, String> c = b.build();
+    caches.add(c);
+    return c;
+  }
+
+  /** A second instance on the same prefix, without a loader: what L2 serves to everyone else. */
+  private GovernedCache<Integer, String> other(String name) {
+    GovernedCache<Integer, String> c =
+        GovernedCache.<Integer, String>builder(name, ValueCodec.utf8()).redis(redis.uri()).build();
+    caches.add(c);
+    return c;
+  }
+
+  /**
+   * Runs the action on another thread and waits until it has finished or is blocked on a lock
+   * (which this thread holds: it then completes after this thread lets go).
+   */
+  private void alongside(Runnable action) {
+    Thread t = new Thread(() -> {
+      try {
+        action.run();
+      } catch (Throwable e) {
+        racerFailure.compareAndSet(null, e);
+      }
+    }, "racer");
+    racers.add(t);
+    t.start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline) {
+      Thread.State s = t.getState();
+      if (s == Thread.State.TERMINATED || s == Thread.State.BLOCKED || s == Thread.State.WAITING) {
+        return;
+      }
+      Thread.onSpinWait();
+    }
+    throw new AssertionError("the racer neither finished nor blocked within 10 s");
+  }
+
+  private void joinRacers() throws InterruptedException {
+    for (Thread t : racers) {
+      t.join(10_000);
+    }
+    assertThat(racerFailure.get()).isNull();
+  }
+
+  // ------------------------------------------------------------------ finding: L1 refilled from L2 mid-invalidate
+
+  @Test
+  void aGetRacingAnInvalidateLeavesNoOldValueInL1() throws Exception {
+    var c = cache("inv-l1", 1 << 20, true);
+    db.put(1, "old");
+    assertThat(c.get(1)).isEqualTo("old");
+    db.put(1, "new");
+
+    // When a get runs in the middle of invalidate(1) (at its Redis key encoding)
+    onKeyEncode.set(() -> alongside(() -> c.get(1)));
+    c.invalidate(1);
+    joinRacers();
+
+    // Then nothing old is left: not in L1, not in L2
+    assertThat(c.get(1)).isEqualTo("new");
+    assertThat(other("inv-l1").getIfPresent(1)).isEqualTo("new");
+  }
+
+  @Test
+  void anL2HitRacingClearAllLeavesNoOldValueInL1() throws Exception {
+    var c = cache("clr-l1", 1 << 20, true);
+    db.put(1, "old");
+    assertThat(c.get(1)).isEqualTo("old");
+    c.clear(CacheTier.L1); // L2 holds "old", L1 nothing
+    db.put(1, "new");
+
+    // When clear(ALL) runs while a get has read "old" from L2 and not yet filled it into L1
+    onDecode.set(() -> alongside(() -> c.clear(CacheTier.ALL)));
+    assertThat(c.get(1)).isEqualTo("old"); // a read concurrent with the clear may see the old value
+    joinRacers();
+
+    // Then once both are done, the old value is gone from L1 (and L2)
+    assertThat(c.get(1)).isEqualTo("new");
+    assertThat(other("clr-l1").getIfPresent(1)).isEqualTo("new");
+  }
+}
