@@ -24,6 +24,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
@@ -58,6 +59,8 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
 
   /** Bytes added to each entry's weight for Caffeine's node, the key and references. */
   static final int ENTRY_OVERHEAD = 96;
+
+  private static final int INVALIDATION_STRIPES = 256;
 
   private static final Logger LOG = LoggerFactory.getLogger(GovernedCache.class);
 
@@ -117,9 +120,9 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
 
   /**
    * Bumped when a {@link #clear} starts and again when it ends (clears run one at a time), so odd
-   * while one runs. A read compares it with what it was when it began, right before it stores what
-   * it saw in L1 (a "publish"), and drops it when a clear started meanwhile: the clear may already
-   * have passed that key (Caffeine's invalidateAll does not see an entry still being computed).
+   * while one runs. A read, load or spill compares it with what it was when it began, right before
+   * it stores what it saw in L1 or sends it to L2 (a "publish"), and drops it when a clear started
+   * meanwhile: the clear may already have passed that key.
    */
   private final AtomicLong clears = new AtomicLong();
   /**
@@ -129,6 +132,13 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
    */
   private final AtomicLong[] publishing = {new AtomicLong(), new AtomicLong()};
   private final Object clearMutex = new Object();
+  /**
+   * Invalidations by key stripe, bumped inside L1's lock on the key. A write to L2 that is not
+   * made under the same lock as its read (a load while admission is stopped) or that was decided
+   * before it (a spill of what a shrink evicted) is dropped when the key's stripe moved meanwhile,
+   * so it cannot bring back what an invalidate just deleted.
+   */
+  private final AtomicLongArray invalidations = new AtomicLongArray(INVALIDATION_STRIPES);
 
   private final HitCounter l1Hits = new HitCounter();
   private final LongAdder l1Misses = new LongAdder();
@@ -264,6 +274,7 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
     }
     String rk = redisKey(key);
     l1Map.compute(key, (k, v) -> {
+      invalidations.incrementAndGet(stripe(k));
       l2.delete(rk);
       return null;
     });
@@ -271,8 +282,8 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
 
   /**
    * L1 missed: L2, then the loader, inside L1's compute for the key (so concurrent misses of a key
-   * load once, and invalidate(key) is serialized with it). Nothing read while a clear ran is kept
-   * in L1 (see {@link #clears}).
+   * load once, and invalidate(key) is serialized with it). A loaded value is written to L2 inside
+   * that compute too. Nothing read while a clear ran is kept (see {@link #clears}).
    */
   @SuppressWarnings("unchecked")
   private V miss(K key, boolean load) {
@@ -283,15 +294,21 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
     }
     Object[] dropped = new Object[1]; // what was read, when a clear keeps it out of L1
     AtomicLong[] publish = new AtomicLong[1];
-    boolean[] fromLoader = new boolean[1];
     Object stored;
     try {
       stored = l1Map.computeIfAbsent(key, k -> {
+        boolean[] fromLoader = new boolean[1];
         V v = fetchBelow(k, load, fromLoader);
         if (v == null) {
           return null;
         }
-        Object held = compressL1 ? toL1(v, codec.encode(v)) : v;
+        boolean toL2 = fromLoader[0] && l2 != null;
+        byte[] encoded = toL2 || compressL1 ? codec.encode(v) : null;
+        if (toL2) {
+          // only if absent: a concurrent put of a newer value must not be overwritten by this load
+          publishL2(k, encoded, seq);
+        }
+        Object held = compressL1 ? toL1(v, encoded) : v;
         publish[0] = enterPublish(seq);
         if (clearOverlapped(seq)) {
           dropped[0] = v;
@@ -307,23 +324,44 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
         publish[0].decrementAndGet();
       }
     }
-    V value = stored == null ? (V) dropped[0]
-        : stored instanceof Compressed ? inflate((Compressed) stored) : (V) stored;
+    if (stored == null) {
+      return (V) dropped[0];
+    }
+    return stored instanceof Compressed ? inflate((Compressed) stored) : (V) stored;
+  }
+
+  /**
+   * L2, then the loader, keeping nothing in L1 (admission stopped, or nothing to share a load of).
+   * Not under L1's lock on the key, so that a hot key's reads are not serialized while admission
+   * is stopped; a loaded value is then written to L2 under that lock only if no invalidate of the
+   * key's stripe came since the read began.
+   */
+  private V missBelowL1(K key, boolean load, long seq) {
+    long invalidated = l2 == null ? 0 : invalidations.get(stripe(key));
+    boolean[] fromLoader = new boolean[1];
+    V value = fetchBelow(key, load, fromLoader);
     if (fromLoader[0] && value != null && l2 != null) {
-      // only if absent: a concurrent put of a newer value must not be overwritten by this load
-      writeL2(key, codec.encode(value), true);
+      byte[] encoded = codec.encode(value);
+      l1Map.computeIfAbsent(key, k -> { // present: a newer read or put filled L1 and wrote L2
+        if (invalidations.get(stripe(k)) == invalidated) {
+          publishL2(k, encoded, seq);
+        }
+        return null;
+      });
     }
     return value;
   }
 
-  /** L2, then the loader, keeping nothing in L1 (admission stopped, or nothing to share a load of). */
-  private V missBelowL1(K key, boolean load, long seq) {
-    boolean[] fromLoader = new boolean[1];
-    V value = fetchBelow(key, load, fromLoader);
-    if (fromLoader[0] && value != null && l2 != null) {
-      writeL2(key, codec.encode(value), true);
+  /** Writes a value a read loaded to L2 (SET NX), unless a clear began since the read did. */
+  private void publishL2(K key, byte[] encoded, long seq) {
+    AtomicLong publish = enterPublish(seq);
+    try {
+      if (!clearOverlapped(seq)) {
+        writeL2(key, encoded, true);
+      }
+    } finally {
+      publish.decrementAndGet();
     }
-    return value;
   }
 
   /** Counts a publish under way for a read that began at {@code seq}; the caller decrements it. */
@@ -336,6 +374,11 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
   /** Whether a clear ran, or began, since {@code seq} was read. */
   private boolean clearOverlapped(long seq) {
     return (seq & 1) != 0 || clears.get() != seq;
+  }
+
+  private static int stripe(Object key) {
+    int h = key.hashCode();
+    return (h ^ (h >>> 16)) & (INVALIDATION_STRIPES - 1);
   }
 
   /** L2, then the loader; marks {@code fromLoader[0]} when the loader produced the value. */
@@ -520,12 +563,22 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
         : ReclaimResult.done(action.toString());
   }
 
-  /** Lowers the budget; entries Caffeine evicts meanwhile are spilled to L2 with their remaining TTL. */
+  /**
+   * Lowers the budget; entries Caffeine evicts meanwhile are spilled to L2 with their remaining TTL.
+   * Each is sent under L1's lock on its key, and not at all when the key was invalidated (its
+   * stripe moved) or a clear began since the eviction: a spill never brings back a deleted key.
+   */
   private int setBudgetSpilling(long newBudget, long weighted) {
     boolean spill = l2 != null && l2.isUp();
     Map<Object, Long> ages = new HashMap<>();
     Queue<Object[]> sink = null;
+    long seq = clears.get();
+    long[] invalidated = null;
     if (spill) {
+      invalidated = new long[INVALIDATION_STRIPES];
+      for (int i = 0; i < INVALIDATION_STRIPES; i++) {
+        invalidated[i] = invalidations.get(i);
+      }
       if (expiration != null && weighted > newBudget) {
         for (K k : eviction.coldestWeighted(2 * (weighted - newBudget)).keySet()) {
           expiration.ageOf(k, TimeUnit.MILLISECONDS).ifPresent(age -> ages.put(k, age));
@@ -543,8 +596,11 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
     if (sink == null || sink.isEmpty()) {
       return 0;
     }
-    Map<String, byte[]> values = new HashMap<>();
-    Map<String, Long> ttls = new HashMap<>();
+    RedisTier.Spill batch = l2.startSpill();
+    if (batch == null) {
+      return 0;
+    }
+    long[] before = invalidated;
     for (Object[] kv : sink) {
       @SuppressWarnings("unchecked")
       K key = (K) kv[0];
@@ -561,10 +617,24 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
       byte[] stored = kv[1] instanceof Compressed
           ? StoredForm.write((Compressed) kv[1])
           : StoredForm.write(codec.encode((V) kv[1]), compressionThreshold);
-      values.put(rk, stored);
-      ttls.put(rk, ttl);
+      long px = ttl;
+      // present again: a newer read or put filled L1 and wrote L2 itself
+      l1Map.computeIfAbsent(key, k -> {
+        int stripe = stripe(k);
+        if (invalidations.get(stripe) == before[stripe]) {
+          AtomicLong publish = enterPublish(seq);
+          try {
+            if (!clearOverlapped(seq)) {
+              batch.send(rk, stored, px);
+            }
+          } finally {
+            publish.decrementAndGet();
+          }
+        }
+        return null;
+      });
     }
-    int n = l2.spill(values, ttls);
+    int n = batch.await();
     spilled.add(n);
     return n;
   }
@@ -710,9 +780,10 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
   }
 
   /**
-   * Clears a tier or both: L2 first, then L1. What a read running meanwhile saw is not kept in L1
-   * (see {@link #clears}); the clear first waits, at most {@code l2Timeout} plus a second, for
-   * reads that had already checked to finish storing.
+   * Clears a tier or both: L2 first, then L1. What a read, load or spill running meanwhile saw is
+   * kept in neither tier (see {@link #clears}); the clear first waits, at most {@code l2Timeout}
+   * plus a second, for those that had already checked to finish storing (an L2 write sent before
+   * the clear's SCAN runs before it: one connection, served in order).
    */
   @Override
   public ClearResult clear(CacheTier tier) {
@@ -754,7 +825,7 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
     long deadline = System.nanoTime() + publishWaitNanos;
     while (p.get() != 0) {
       if (System.nanoTime() - deadline > 0) {
-        LOG.warn("memgov cache '{}': clear: a read was still storing after {} ms; what it stores in "
+        LOG.warn("memgov cache '{}': clear: a read, load or spill was still storing after {} ms; what it stores in "
             + "L1 it takes out again itself", name, TimeUnit.NANOSECONDS.toMillis(publishWaitNanos));
         return;
       }

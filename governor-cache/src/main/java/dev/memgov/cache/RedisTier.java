@@ -306,41 +306,55 @@ final class RedisTier implements AutoCloseable {
   }
 
   /**
-   * Writes each entry only where L2 has no value (SET NX), pipelined; skips pending keys. Returns
-   * how many were written.
+   * A pipelined spill: {@link Spill#send} sends one SET NX (written only where L2 has no value)
+   * without waiting, {@link Spill#await} waits for them all. Null when L2 is skipped.
    */
-  int spill(Map<String, byte[]> values, Map<String, Long> ttlMillis) {
-    if (down || closed || dirty || values.isEmpty()) {
-      return 0;
+  Spill startSpill() {
+    if (down || closed || dirty) {
+      return null;
     }
     RedisClusterAsyncCommands<String, byte[]> c = commands;
-    if (c == null) {
-      return 0;
+    return c == null ? null : new Spill(c);
+  }
+
+  /** One spill's commands; used by one thread. */
+  final class Spill {
+    private final RedisClusterAsyncCommands<String, byte[]> c;
+    private final List<RedisFuture<String>> futures = new ArrayList<>();
+
+    private Spill(RedisClusterAsyncCommands<String, byte[]> c) {
+      this.c = c;
     }
-    List<RedisFuture<String>> futures = new ArrayList<>(values.size());
-    for (Map.Entry<String, byte[]> e : values.entrySet()) {
-      if (pending.containsKey(e.getKey())) {
-        continue;
+
+    /** Sends SET key value NX [PX ttl] unless the key is pending (its L2 value may be stale). */
+    void send(String key, byte[] value, long ttlMillis) {
+      if (!pending.isEmpty() && pending.containsKey(key)) {
+        return;
       }
-      long ttl = ttlMillis.getOrDefault(e.getKey(), 0L);
-      futures.add(c.set(e.getKey(), e.getValue(), ttl > 0 ? SetArgs.Builder.nx().px(ttl) : SetArgs.Builder.nx()));
+      futures.add(c.set(key, value, ttlMillis > 0 ? SetArgs.Builder.nx().px(ttlMillis) : SetArgs.Builder.nx()));
     }
-    int written = 0;
-    long deadline = System.nanoTime() + timeoutNanos + futures.size() * 20_000L; // + 20 µs per command
-    try {
-      for (RedisFuture<String> f : futures) {
-        String r = f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        if ("OK".equals(r)) {
-          written++;
+
+    /** Waits for what was sent (the timeout plus 20 µs per command); returns how many were written. */
+    int await() {
+      int written = 0;
+      long deadline = System.nanoTime() + timeoutNanos + futures.size() * 20_000L;
+      try {
+        for (RedisFuture<String> f : futures) {
+          String r = f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+          if ("OK".equals(r)) {
+            written++;
+          }
         }
+        if (!futures.isEmpty()) {
+          succeeded();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt(); // stop waiting; what was sent lands or not, no Redis failure
+      } catch (Exception e) {
+        failed(e);
       }
-      succeeded();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt(); // stop waiting; what was sent lands or not, no Redis failure
-    } catch (Exception e) {
-      failed(e);
+      return written;
     }
-    return written;
   }
 
   /**

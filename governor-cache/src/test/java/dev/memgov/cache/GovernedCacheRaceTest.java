@@ -3,6 +3,9 @@ package dev.memgov.cache;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.memgov.core.CacheTier;
+import dev.memgov.core.CleanupLevel;
+import dev.memgov.core.ReclaimRequest;
+import dev.memgov.core.Trigger;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -158,6 +161,10 @@ class GovernedCacheRaceTest {
     assertThat(racerFailure.get()).isNull();
   }
 
+  private static ReclaimRequest request(CleanupLevel level) {
+    return new ReclaimRequest(level, 0, Trigger.API);
+  }
+
   // ------------------------------------------------------------------ finding: L1 refilled from L2 mid-invalidate
 
   @Test
@@ -193,5 +200,114 @@ class GovernedCacheRaceTest {
     // Then once both are done, the old value is gone from L1 (and L2)
     assertThat(c.get(1)).isEqualTo("new");
     assertThat(other("clr-l1").getIfPresent(1)).isEqualTo("new");
+  }
+
+  // ------------------------------------------------------------------ finding: loads and spills write back deleted keys
+
+  @Test
+  void aLoadRacingAnInvalidateDoesNotWriteTheOldValueBackToL2() throws Exception {
+    var c = cache("load-inv", 1 << 20, true);
+    db.put(1, "old");
+
+    // When, after the loader has read "old", the database changes and invalidate(1) runs before
+    // the loaded value is written to L2
+    afterLoad.set(() -> onEncode.set(() -> {
+      db.put(1, "new");
+      alongside(() -> c.invalidate(1));
+    }));
+    assertThat(c.get(1)).isEqualTo("old"); // concurrent with the invalidate
+    joinRacers();
+
+    // Then neither L2 (another instance) nor L1 serves "old"
+    assertThat(other("load-inv").getIfPresent(1)).isNull();
+    assertThat(c.get(1)).isEqualTo("new");
+  }
+
+  @Test
+  void aLoadWhileAdmissionIsStoppedRacingAnInvalidateDoesNotWriteTheOldValueBackToL2() throws Exception {
+    var c = cache("load-inv-stopped", 1 << 20, true);
+    c.put(99, "x");
+    c.reclaim(request(CleanupLevel.EMERGENCY));
+    assertThat(c.admissionStopped()).isTrue();
+    db.put(1, "old");
+
+    afterLoad.set(() -> onEncode.set(() -> {
+      db.put(1, "new");
+      alongside(() -> c.invalidate(1));
+    }));
+    assertThat(c.get(1)).isEqualTo("old");
+    joinRacers();
+
+    assertThat(other("load-inv-stopped").getIfPresent(1)).isNull();
+    assertThat(c.get(1)).isEqualTo("new");
+  }
+
+  @Test
+  void aLoadRacingClearAllDoesNotWriteTheOldValueBackToEitherTier() throws Exception {
+    var c = cache("load-clr", 1 << 20, true);
+    db.put(1, "old");
+
+    afterLoad.set(() -> onEncode.set(() -> {
+      db.put(1, "new");
+      alongside(() -> c.clear(CacheTier.ALL));
+    }));
+    assertThat(c.get(1)).isEqualTo("old");
+    joinRacers();
+
+    assertThat(other("load-clr").getIfPresent(1)).isNull();
+    assertThat(c.get(1)).isEqualTo("new");
+  }
+
+  @Test
+  void aSpillDoesNotResurrectAKeyInvalidatedAfterItsEviction() throws Exception {
+    var c = cache("spill-inv", 100_000, false);
+    for (int i = 0; i < 150; i++) {
+      c.put(i, "v" + i + "-" + "x".repeat(200));
+    }
+    c.settle();
+    raw.flushall(); // L2 lost its copies: the shrink's evictions are spilled
+
+    // When a key the shrink evicted is invalidated before the spill sends it
+    AtomicReference<Integer> invalidated = new AtomicReference<>();
+    onKeyEncode.set(() -> {
+      // the spill encodes the Redis keys of what was evicted: invalidate the first one not in L1
+      for (int i = 0; i < 150; i++) {
+        if (!c.inL1(i)) {
+          int k = i;
+          invalidated.set(k);
+          alongside(() -> c.invalidate(k));
+          return;
+        }
+      }
+    });
+    c.reclaim(request(CleanupLevel.STANDARD));
+    joinRacers();
+
+    // Then the spill wrote the other evicted entries but not that one
+    assertThat(invalidated.get()).isNotNull();
+    assertThat(c.stats().spilledToL2()).isPositive();
+    assertThat(raw.exists("memgov:spill-inv:" + invalidated.get())).isZero();
+    assertThat(c.getIfPresent(invalidated.get())).isNull();
+  }
+
+  @Test
+  void aSpillDoesNotResurrectKeysClearedAfterTheirEviction() throws Exception {
+    var c = cache("spill-clr", 100_000, false);
+    for (int i = 0; i < 150; i++) {
+      c.put(i, "v" + i + "-" + "x".repeat(200));
+    }
+    c.settle();
+    raw.flushall();
+
+    // When clear(ALL) runs after the shrink evicted entries, before the spill sends them
+    onKeyEncode.set(() -> alongside(() -> c.clear(CacheTier.ALL)));
+    c.reclaim(request(CleanupLevel.STANDARD));
+    joinRacers();
+
+    // Then nothing comes back in L2
+    assertThat(raw.keys("memgov:spill-clr:*")).isEmpty(); // test inspection only
+    for (int i = 0; i < 150; i++) {
+      assertThat(c.getIfPresent(i)).isNull();
+    }
   }
 }
