@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentMap;
@@ -226,8 +227,11 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
   public V get(K key) {
     Object o = l1Map.get(key);
     if (o != null) {
+      if (mayHoldCompressed && o instanceof Compressed) {
+        return compressedHit(key, (Compressed) o, true);
+      }
       l1Hits.increment();
-      return mayHoldCompressed && o instanceof Compressed ? inflate((Compressed) o) : (V) o;
+      return (V) o;
     }
     return miss(key, true);
   }
@@ -237,10 +241,26 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
   public V getIfPresent(K key) {
     Object o = l1Map.get(key);
     if (o != null) {
+      if (mayHoldCompressed && o instanceof Compressed) {
+        return compressedHit(key, (Compressed) o, false);
+      }
       l1Hits.increment();
-      return mayHoldCompressed && o instanceof Compressed ? inflate((Compressed) o) : (V) o;
+      return (V) o;
     }
     return miss(key, false);
+  }
+
+  /**
+   * A compressed L1 value: decompressed, unless its original write has expired (a value compressed
+   * in place by a cut), which is then removed and read as a miss.
+   */
+  private V compressedHit(K key, Compressed c, boolean load) {
+    if (c.aged && c.expired(clock.read())) {
+      l1Map.remove(key, c);
+      return miss(key, load);
+    }
+    l1Hits.increment();
+    return inflate(c);
   }
 
   /** Stores the value in L1 (unless admission is stopped) and in L2. */
@@ -327,7 +347,15 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
     if (stored == null) {
       return (V) dropped[0];
     }
-    return stored instanceof Compressed ? inflate((Compressed) stored) : (V) stored;
+    if (stored instanceof Compressed) {
+      Compressed c = (Compressed) stored;
+      if (c.aged && c.expired(clock.read())) { // found, not computed: an older write that expired
+        l1Map.remove(key, c);
+        return miss(key, load);
+      }
+      return inflate(c);
+    }
+    return (V) stored;
   }
 
   /**
@@ -510,7 +538,8 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
 
   private ReclaimResult light() {
     long before = l1.estimatedSize();
-    l1.cleanUp();
+    dropExpiredCompressed();
+    l1.cleanUp(); // after the sweep: the weighted size the governor reads next counts its removals
     long dropped = Math.max(0, before - l1.estimatedSize());
     return dropped == 0
         ? ReclaimResult.nothing("maintenance run, no expired entries")
@@ -518,6 +547,7 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
   }
 
   private ReclaimResult shrink(int divisor, long targetBytes, String level, boolean compress, boolean pressureCut) {
+    dropExpiredCompressed();
     l1.cleanUp();
     long budget = currentBudget;
     long weighted = footprintBytes();
@@ -606,8 +636,13 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
       K key = (K) kv[0];
       long ttl = 0;
       if (ttlMillis > 0) {
-        Long age = ages.get(key);
-        ttl = ttlMillis - (age == null ? 0 : age);
+        if (kv[1] instanceof Compressed && ((Compressed) kv[1]).aged) {
+          // compressed in place by an earlier cut: Caffeine's age restarted there, its original write's did not
+          ttl = TimeUnit.NANOSECONDS.toMillis(((Compressed) kv[1]).expiresAt - clock.read());
+        } else {
+          Long age = ages.get(key);
+          ttl = ttlMillis - (age == null ? 0 : age);
+        }
         if (ttl <= 0) {
           continue; // about to expire anyway
         }
@@ -639,7 +674,30 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
     return n;
   }
 
-  /** Compresses every uncompressed L1 value of at least the threshold; returns {count, bytes saved}. */
+  /**
+   * Removes values compressed in place whose original write has expired (Caffeine would hold them
+   * until a ttl after the compression); returns how many.
+   */
+  private long dropExpiredCompressed() {
+    if (!mayHoldCompressed || ttlMillis == 0) {
+      return 0;
+    }
+    long now = clock.read();
+    long dropped = 0;
+    for (Map.Entry<K, Object> e : l1Map.entrySet()) {
+      if (e.getValue() instanceof Compressed && ((Compressed) e.getValue()).expired(now)
+          && l1Map.remove(e.getKey(), e.getValue())) {
+        dropped++;
+      }
+    }
+    return dropped;
+  }
+
+  /**
+   * Compresses every uncompressed L1 value of at least the threshold; returns {count, bytes saved}.
+   * Storing the compressed form restarts Caffeine's expire-after-write, so each carries when its
+   * original write expires (see {@link Compressed}).
+   */
   @SuppressWarnings("unchecked")
   private long[] compressAll() {
     long count = 0;
@@ -648,7 +706,8 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
       return new long[] {0, 0};
     }
     mayHoldCompressed = true; // before the first replace below
-    for (Map.Entry<K, Object> e : l1.asMap().entrySet()) {
+    long ttlNanos = ttlMillis == 0 ? 0 : TimeUnit.MILLISECONDS.toNanos(ttlMillis);
+    for (Map.Entry<K, Object> e : l1Map.entrySet()) {
       Object v = e.getValue();
       if (v instanceof Compressed) {
         continue;
@@ -658,7 +717,20 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
         continue;
       }
       byte[] block = Lz4.INSTANCE.compress(encoded);
-      if (block.length < encoded.length && l1.asMap().replace(e.getKey(), v, new Compressed(block, encoded.length))) {
+      if (block.length >= encoded.length) {
+        continue;
+      }
+      Compressed compressed;
+      if (ttlNanos > 0) {
+        OptionalLong age = expiration.ageOf(e.getKey(), TimeUnit.NANOSECONDS);
+        if (age.isEmpty()) {
+          continue; // gone meanwhile
+        }
+        compressed = new Compressed(block, encoded.length, true, clock.read() - age.getAsLong() + ttlNanos);
+      } else {
+        compressed = new Compressed(block, encoded.length);
+      }
+      if (l1Map.replace(e.getKey(), v, compressed)) {
         count++;
         saved += encoded.length - block.length;
       }

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -186,6 +187,32 @@ class GovernedCacheRedisTest {
     assertThat(keys).isNotEmpty();
     for (String k : keys) {
       assertThat(raw.pttl(k)).isBetween(1L, 60_000L);
+    }
+  }
+
+  @Test
+  void aSpillOfAValueCompressedAtAnEarlierCutKeepsItsRemainingTtl() {
+    AtomicLong nanos = new AtomicLong();
+    var c = GovernedCache.<Integer, String>builder("spillaged", ValueCodec.utf8()).l1Budget(400_000)
+        .redis(redis.uri()).ttl(Duration.ofSeconds(60)).ticker(nanos::get).restoreCeilingHold(Duration.ZERO).build();
+    caches.add(c);
+    // Given entries written at 0 (60 s ttl), compressed in place by an aggressive cut at 50 s
+    for (int i = 0; i < 150; i++) {
+      c.put(i, value(i, 2000));
+    }
+    nanos.addAndGet(Duration.ofSeconds(50).toNanos());
+    c.reclaim(new ReclaimRequest(CleanupLevel.AGGRESSIVE, 0, Trigger.API));
+    c.clear(CacheTier.L2);
+
+    // When a later cut at 55 s spills them
+    nanos.addAndGet(Duration.ofSeconds(5).toNanos());
+    c.reclaim(new ReclaimRequest(CleanupLevel.STANDARD, 0, Trigger.API));
+
+    // Then each went to Redis with the 5 s its write had left, not a ttl counted from the compression
+    List<String> keys = raw.keys("memgov:spillaged:*"); // test inspection only
+    assertThat(keys).isNotEmpty();
+    for (String k : keys) {
+      assertThat(raw.pttl(k)).as(k).isBetween(1L, 5_000L);
     }
   }
 

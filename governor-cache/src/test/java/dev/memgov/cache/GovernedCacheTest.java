@@ -287,6 +287,33 @@ class GovernedCacheTest {
   }
 
   @Test
+  void valuesCompressedAtACutKeepTheirExpiry() {
+    AtomicLong nanos = new AtomicLong();
+    try (var c = GovernedCache.<Integer, String>builder("t", ValueCodec.utf8()).l1Budget(400_000)
+        .ttl(Duration.ofMinutes(10)).ticker(nanos::get).build()) {
+      // Given entries written at 0 with a 10-minute ttl, compressed in place by a cut at 9 minutes
+      fill(c, 150);
+      nanos.addAndGet(Duration.ofMinutes(9).toNanos());
+      reclaim(c, CleanupLevel.AGGRESSIVE, 0);
+      assertThat(checkHeldCompressed(c, 150)).isGreaterThan(20); // still served until their ttl
+
+      // When 11 minutes have passed since they were written
+      nanos.addAndGet(Duration.ofMinutes(2).toNanos());
+
+      // Then none is served (even keys read now), a light cleanup drops the ones not read, and
+      // nothing is held or served after
+      for (int i = 0; i < 150; i += 2) {
+        assertThat(c.getIfPresent(i)).as("key %d", i).isNull();
+      }
+      assertThat(reclaim(c, CleanupLevel.LIGHT, 0).action()).contains("dropped");
+      assertThat(c.footprintBytes()).isZero();
+      for (int i = 1; i < 150; i += 2) {
+        assertThat(c.getIfPresent(i)).as("key %d", i).isNull();
+      }
+    }
+  }
+
+  @Test
   void standardCompressesNothingByDefault() {
     try (var c = cache(400_000)) {
       fill(c, 150);
