@@ -44,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * the first cut with {@code compressWhenCut}); neither
  * touches an L1 that holds less than the minimum budget ({@code min(l1Budget, 4 KiB)}), which is
  * also the lowest budget any cut sets; {@code emergency} clears L1 and stops L1 admission until
- * {@link #pressureChanged} reports a level below {@code CRITICAL}. Entries evicted by a shrink
+ * {@link #pressureChanged} reports a level below {@code CRITICAL} or the governor's first calm
+ * {@link #restore} step, whichever comes first. Entries evicted by a shrink
  * are written to L2 when it lacks them (spill). {@link #restore} grows the budget back in steps.
  *
  * <p>Redis faults never reach the caller (see {@code l2Timeout}, {@code l2Backoff}); corrupt
@@ -758,9 +759,9 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
     }
     l1.cleanUp();
     LOG.warn("memgov cache '{}': emergency: L1 cleared ({} entries, {} bytes), admission stopped until pressure "
-        + "falls below CRITICAL", name, entries, bytes);
+        + "falls below CRITICAL or the calm restore", name, entries, bytes);
     return ReclaimResult.done("L1 cleared (" + entries + " entries, " + bytes + " bytes), budget " + budget + " -> "
-        + newBudget + " bytes, L1 admission stopped until pressure falls below CRITICAL");
+        + newBudget + " bytes, L1 admission stopped until pressure falls below CRITICAL or the calm restore");
   }
 
   /** Resumes L1 admission once the level is below {@code CRITICAL}. */
@@ -772,17 +773,28 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
     }
   }
 
+  /**
+   * Grows the budget back one step. The governor calls it only when calm, so it also resumes L1
+   * admission if an emergency stopped it: an emergency run by hand (HTTP, JMX) while the level
+   * stays where it was never gets the {@link #pressureChanged} that would resume it.
+   */
   @Override
   public RestoreResult restore(RestoreRequest request) {
+    String resumed = "";
+    if (admissionStopped) {
+      admissionStopped = false;
+      resumed = "L1 admission resumed, ";
+      LOG.info("memgov cache '{}': calm restore, L1 admission resumed", name);
+    }
     long budget = currentBudget;
     if (budget >= configuredBudget) {
       compressL1 = false;
-      return RestoreResult.complete();
+      return resumed.isEmpty() ? RestoreResult.complete() : RestoreResult.step(resumed + "at configured budget", true);
     }
     long cap = restoreCap();
     if (budget >= cap) {
       compressL1 = compressL1 && compressWhenCut; // compressWhenCut: until the configured budget
-      return RestoreResult.step("budget held at " + budget + " bytes" + ceilingNote(), false);
+      return RestoreResult.step(resumed + "budget held at " + budget + " bytes" + ceilingNote(), false);
     }
     long next = Math.min(request.next(budget, configuredBudget), cap);
     eviction.setMaximum(next);
@@ -791,7 +803,7 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
     if (done || (next >= cap && !compressWhenCut)) {
       compressL1 = false;
     }
-    return RestoreResult.step("budget " + budget + " -> " + next + " bytes"
+    return RestoreResult.step(resumed + "budget " + budget + " -> " + next + " bytes"
         + (next < configuredBudget && next >= cap ? ceilingNote() : ""), done);
   }
 
@@ -799,11 +811,11 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
     return " (ceiling until " + ceilingHoldNanos / 1_000_000_000L + " s after the last cut)";
   }
 
-  /** Pending while below the configured budget, except while held at the ceiling. */
+  /** Pending while admission is stopped, and while below the configured budget except when held at the ceiling. */
   @Override
   public boolean restorePending() {
     long budget = currentBudget;
-    return budget < configuredBudget && budget < restoreCap();
+    return admissionStopped || (budget < configuredBudget && budget < restoreCap());
   }
 
   /** The budget restore may grow to now: the ceiling while it holds, else the configured budget. */

@@ -14,6 +14,7 @@ import dev.memgov.core.GovernorPolicy;
 import dev.memgov.core.MemoryGovernor;
 import dev.memgov.core.MemorySnapshot;
 import dev.memgov.core.PressureLevel;
+import dev.memgov.core.Trigger;
 import dev.memgov.core.sensor.MemorySensor;
 import java.time.Duration;
 import java.util.List;
@@ -125,5 +126,30 @@ class GovernedCacheUnderGovernorTest {
       assertThat(r.l2Keys()).isEqualTo(600);
     });
     assertThat(cache.footprintBytes()).isZero();
+  }
+
+  @Test
+  void aManualEmergencyAtNormalStopsAdmissionOnlyUntilTheCalmRestore() {
+    // Given a full cache under a calm governor
+    readAll();
+    await().atMost(Duration.ofSeconds(5)).until(() -> cache.footprintBytes() > BUDGET * 9 / 10);
+    governor.start();
+    await().atMost(Duration.ofSeconds(5)).until(() -> governor.status().level() == PressureLevel.NORMAL);
+
+    // When an operator forces an emergency cleanup while the level is NORMAL (HTTP/JMX optimize)
+    governor.optimize(CleanupLevel.EMERGENCY, true, Trigger.API);
+
+    // Then L1 is cleared and admission stopped; the level never changes, so no pressureChanged comes
+    assertThat(cache.admissionStopped()).isTrue();
+    assertThat(cache.footprintBytes()).isZero();
+    assertThat(governor.status().level()).isEqualTo(PressureLevel.NORMAL);
+
+    // and the governor's calm restore reopens admission: reads fill L1 again
+    await().atMost(Duration.ofSeconds(10)).until(() -> !cache.admissionStopped());
+    readAll();
+    await().atMost(Duration.ofSeconds(5)).until(() -> cache.footprintBytes() > 0);
+    long hits = cache.stats().l1Hits();
+    assertThat(cache.get(599)).isEqualTo(JsonLike.of(2000, 599));
+    assertThat(cache.stats().l1Hits()).isEqualTo(hits + 1);
   }
 }
