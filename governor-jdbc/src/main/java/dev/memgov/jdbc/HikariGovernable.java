@@ -82,6 +82,13 @@ public final class HikariGovernable implements Governable {
   /** The maximum at which this governable last soft-evicted; -1 after a restore. Guarded by this. */
   private int evictedAtMax = -1;
 
+  /**
+   * Whether connections soft-evicted while in use may still be out (they retire when returned):
+   * set at each soft eviction, cleared once the pool is seen with no connection in use. While set,
+   * minimum idle is kept at least 1. Guarded by this.
+   */
+  private boolean retiring;
+
   private HikariGovernable(Builder b) {
     this.dataSource = b.dataSource;
     this.perConnectionBytes = b.perConnectionBytes;
@@ -184,6 +191,10 @@ public final class HikariGovernable implements Governable {
     int curMinIdle = currentMinIdle(curMax);
     int newMax = sizing.maxAfterReclaim(level, curMax);
     int newMinIdle = level == CleanupLevel.LIGHT ? curMinIdle : Math.min(curMinIdle, sizing.minIdleFor(newMax));
+    if (newMinIdle < 1 && stillRetiring()) {
+      // connections soft-evicted earlier are still in use: keep minimum idle 1 (see below)
+      newMinIdle = 1;
+    }
     List<String> done = new ArrayList<>();
     setSizes(curMax, curMinIdle, newMax, newMinIdle, done);
 
@@ -213,6 +224,7 @@ public final class HikariGovernable implements Governable {
         }
         pool.softEvictConnections();
         evictedAtMax = newMax;
+        retiring = true;
         done.add("soft-evicted " + total + " connection(s) (" + active + " in use retire when returned)");
       }
     }
@@ -318,6 +330,21 @@ public final class HikariGovernable implements Governable {
   }
 
   // ---- internals
+
+  /**
+   * Whether connections soft-evicted in use may still be out. Once no connection is in use, every
+   * soft-evicted one has been returned and closed (HikariCP closes a soft-evicted connection when
+   * it is returned, and one soft-evicted while idle at once), so the flag is cleared.
+   */
+  private boolean stillRetiring() {
+    if (retiring) {
+      HikariPoolMXBean pool = livePool();
+      if (pool == null || pool.getActiveConnections() == 0) {
+        retiring = false;
+      }
+    }
+    return retiring;
+  }
 
   private HikariPoolMXBean livePool() {
     return dataSource.isClosed() ? null : dataSource.getHikariPoolMXBean();

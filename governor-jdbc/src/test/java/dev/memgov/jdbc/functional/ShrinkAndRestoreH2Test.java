@@ -188,6 +188,52 @@ class ShrinkAndRestoreH2Test {
   }
 
   @Test
+  void aSecondCleanupToTheSameMaximumKeepsMinimumIdleAtOneWhileInUseConnectionsRetire() throws Exception {
+    // Given a pool with minimum idle 0 and every connection in use
+    HikariDataSource ds = H2Pools.started("waiters2", 3, 0);
+    pools.add(ds);
+    HikariGovernable g = HikariGovernable.adopt(ds);
+    List<Connection> inUse = borrow(ds, 3);
+
+    // When an aggressive cleanup soft-evicts them and an emergency cleanup follows at the same
+    // maximum (the floor) while they are still in use
+    reclaim(g, CleanupLevel.AGGRESSIVE);
+    assertThat(reclaim(g, CleanupLevel.EMERGENCY).action())
+        .isEqualTo("waiting for 2 in-use connection(s) to be returned and retired");
+
+    // Then minimum idle stays at 1 (the second cleanup must not put it back to 0)
+    assertThat(ds.getMinimumIdle()).isEqualTo(1);
+    assertThat(ds.getMaximumPoolSize()).isEqualTo(1);
+
+    // and two threads that start waiting now still get a connection once the in-use ones are
+    // returned and retired (the pool drains to zero, and with minimum idle 0 nobody would open one)
+    java.util.concurrent.ExecutorService waiters = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      List<java.util.concurrent.Future<Integer>> results = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        results.add(waiters.submit(() -> {
+          try (Connection c = ds.getConnection()) {
+            return H2Pools.ping(c);
+          }
+        }));
+      }
+      await().atMost(Duration.ofSeconds(2)).until(() -> ds.getHikariPoolMXBean().getThreadsAwaitingConnection() == 2);
+      giveBack(inUse);
+      for (java.util.concurrent.Future<Integer> r : results) {
+        assertThat(r.get(5, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(1);
+      }
+    } finally {
+      waiters.shutdownNow();
+    }
+    // and restoring brings minimum idle back to the configured 0
+    while (!g.restore(new RestoreRequest(50)).atConfigured()) {
+      // steps
+    }
+    assertThat(ds.getMinimumIdle()).isZero();
+    assertThat(ds.getMaximumPoolSize()).isEqualTo(3);
+  }
+
+  @Test
   void aQueryRunningDuringAnEmergencyCleanupCompletesAndThePoolEndsAtItsFloor() throws Exception {
     // Given a query that runs for 700 ms on one of the pool's connections
     HikariDataSource ds = pool("running", 4, 4);
