@@ -166,6 +166,16 @@ public final class HikariGovernable implements Governable {
     return currentMax();
   }
 
+  /**
+   * Whether a restore step has anything to do: the maximum is below the configured one and the
+   * data source is open. A data source closed after a cut keeps its cut sizes in its configuration,
+   * but there is no pool left to restore.
+   */
+  @Override
+  public boolean restorePending() {
+    return !dataSource.isClosed() && currentBudget() < configuredBudget();
+  }
+
   @Override
   public RebuildCost rebuildCost() {
     return RebuildCost.MODERATE;

@@ -100,6 +100,23 @@ class HikariGovernableTest {
   }
 
   @Test
+  void aDataSourceClosedAfterACutHasNothingLeftToRestore() {
+    // Given a pool cut to its floor
+    HikariDataSource ds = pool("cut-then-closed", 4, 4);
+    HikariGovernable g = HikariGovernable.adopt(ds);
+    g.reclaim(new ReclaimRequest(CleanupLevel.EMERGENCY, 0, Trigger.API));
+    assertThat(g.restorePending()).isTrue();
+
+    // When the application closes the data source
+    ds.close();
+
+    // Then the governor has nothing to restore (it would otherwise ask at every calm window)
+    assertThat(g.restorePending()).isFalse();
+    assertThat(g.state()).isEqualTo("closed");
+    assertThat(g.footprintBytes()).isZero();
+  }
+
+  @Test
   void stateShowsActiveIdleWaitingAndTheSizes() throws Exception {
     HikariDataSource ds = pool("state", 4, 4);
     HikariGovernable g = HikariGovernable.adopt(ds);
