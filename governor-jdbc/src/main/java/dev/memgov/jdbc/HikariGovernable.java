@@ -83,11 +83,19 @@ public final class HikariGovernable implements Governable {
   private int evictedAtMax = -1;
 
   /**
-   * Whether connections soft-evicted while in use may still be out (they retire when returned):
-   * set at each soft eviction, cleared once the pool is seen with no connection in use. While set,
-   * minimum idle is kept at least 1. Guarded by this.
+   * An upper bound on the connections soft-evicted while in use that are still out (each retires
+   * when it is returned); 0 when there are none. Such a connection is in use until it is closed,
+   * and no connection becomes soft-evicted later, so their number is at most the fewest connections
+   * seen in use since the soft eviction. Guarded by this.
    */
-  private boolean retiring;
+  private int retiringBound;
+
+  /**
+   * Whether a restore left minimum idle at 1 above the configured 0 because soft-evicted
+   * connections still in use might fill the pool; a restore is pending once they cannot. Guarded
+   * by this.
+   */
+  private boolean minIdleHeld;
 
   private HikariGovernable(Builder b) {
     this.dataSource = b.dataSource;
@@ -167,13 +175,17 @@ public final class HikariGovernable implements Governable {
   }
 
   /**
-   * Whether a restore step has anything to do: the maximum is below the configured one and the
-   * data source is open. A data source closed after a cut keeps its cut sizes in its configuration,
-   * but there is no pool left to restore.
+   * Whether a restore step has anything to do: the data source is open, and the maximum is below
+   * the configured one, or a restore kept minimum idle at 1 while soft-evicted connections in use
+   * might fill the pool and now they cannot. A data source closed after a cut keeps its cut sizes
+   * in its configuration, but there is no pool left to restore.
    */
   @Override
-  public boolean restorePending() {
-    return !dataSource.isClosed() && currentBudget() < configuredBudget();
+  public synchronized boolean restorePending() {
+    if (dataSource.isClosed()) {
+      return false;
+    }
+    return currentBudget() < configuredBudget() || (minIdleHeld && !mayAllBeRetiring(currentMax()));
   }
 
   @Override
@@ -201,8 +213,8 @@ public final class HikariGovernable implements Governable {
     int curMinIdle = currentMinIdle(curMax);
     int newMax = sizing.maxAfterReclaim(level, curMax);
     int newMinIdle = level == CleanupLevel.LIGHT ? curMinIdle : Math.min(curMinIdle, sizing.minIdleFor(newMax));
-    if (newMinIdle < 1 && stillRetiring()) {
-      // connections soft-evicted earlier are still in use: keep minimum idle 1 (see below)
+    if (newMinIdle < 1 && mayAllBeRetiring(newMax)) {
+      // connections soft-evicted earlier may still fill the pool: keep minimum idle 1 (see below)
       newMinIdle = 1;
     }
     List<String> done = new ArrayList<>();
@@ -234,7 +246,7 @@ public final class HikariGovernable implements Governable {
         }
         pool.softEvictConnections();
         evictedAtMax = newMax;
-        retiring = true;
+        retiringBound = pool.getActiveConnections(); // every connection in use now is marked
         done.add("soft-evicted " + total + " connection(s) (" + active + " in use retire when returned)");
       }
     }
@@ -259,12 +271,21 @@ public final class HikariGovernable implements Governable {
     int newMinIdle = newMax >= sizing.configuredMax()
         ? sizing.configuredMinIdle()
         : Math.min(newMax, Math.max(curMinIdle, sizing.minIdleFor(newMax)));
+    boolean hold = newMinIdle < 1 && mayAllBeRetiring(newMax);
+    if (hold) {
+      // soft-evicted connections may still fill the pool: the guard of reclaim stays
+      newMinIdle = 1;
+    }
+    minIdleHeld = hold && newMax >= sizing.configuredMax();
     if (newMax == curMax && newMinIdle == curMinIdle) {
       return RestoreResult.complete();
     }
     evictedAtMax = -1;
     List<String> done = new ArrayList<>();
     setSizes(curMax, curMinIdle, newMax, newMinIdle, done);
+    if (minIdleHeld) {
+      done.add("minimumIdle kept at 1 until the soft-evicted connections in use are returned");
+    }
     return RestoreResult.step(String.join(", ", done), newMax >= sizing.configuredMax());
   }
 
@@ -342,18 +363,18 @@ public final class HikariGovernable implements Governable {
   // ---- internals
 
   /**
-   * Whether connections soft-evicted in use may still be out. Once no connection is in use, every
-   * soft-evicted one has been returned and closed (HikariCP closes a soft-evicted connection when
-   * it is returned, and one soft-evicted while idle at once), so the flag is cleared.
+   * Whether connections soft-evicted while in use may still be as many as {@code max}, so that a
+   * pool at its maximum {@code max} could hold nothing else. Only then does minimum idle 0 leave a
+   * waiting thread without a connection: HikariCP refuses to open one at the maximum, hands the
+   * thread any returned connection that does not retire, and fills nothing at minimum idle 0 when
+   * the retiring ones close. Lowers the bound to the connections in use now (0 once none is).
    */
-  private boolean stillRetiring() {
-    if (retiring) {
+  private boolean mayAllBeRetiring(int max) {
+    if (retiringBound > 0) {
       HikariPoolMXBean pool = livePool();
-      if (pool == null || pool.getActiveConnections() == 0) {
-        retiring = false;
-      }
+      retiringBound = pool == null ? 0 : Math.min(retiringBound, pool.getActiveConnections());
     }
-    return retiring;
+    return retiringBound >= max;
   }
 
   private HikariPoolMXBean livePool() {

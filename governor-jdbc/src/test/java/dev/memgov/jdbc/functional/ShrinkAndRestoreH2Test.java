@@ -234,6 +234,53 @@ class ShrinkAndRestoreH2Test {
   }
 
   @Test
+  void aRestoreWhileSoftEvictedConnectionsAreInUseKeepsMinimumIdleAtOneUntilTheyRetire() throws Exception {
+    // Given a pool with minimum idle 0 cut to its floor while all 3 connections are in use
+    HikariDataSource ds = H2Pools.started("waiters3", 3, 0);
+    pools.add(ds);
+    HikariGovernable g = HikariGovernable.adopt(ds);
+    List<Connection> inUse = borrow(ds, 3);
+    reclaim(g, CleanupLevel.EMERGENCY);
+
+    // When the governor restores the configured sizes while they are still in use
+    while (g.restorePending()) {
+      g.restore(new RestoreRequest(50));
+    }
+
+    // Then the maximum is back, but minimum idle stays 1 while they retire
+    assertThat(ds.getMaximumPoolSize()).isEqualTo(3);
+    assertThat(ds.getMinimumIdle()).isEqualTo(1);
+
+    // and two threads that start waiting (the pool is at its maximum, so HikariCP opens nothing for
+    // them) get a connection once the in-use ones are returned and retired
+    java.util.concurrent.ExecutorService waiters = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      List<java.util.concurrent.Future<Integer>> results = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        results.add(waiters.submit(() -> {
+          try (Connection c = ds.getConnection()) {
+            return H2Pools.ping(c);
+          }
+        }));
+      }
+      await().atMost(Duration.ofSeconds(2)).until(() -> ds.getHikariPoolMXBean().getThreadsAwaitingConnection() == 2);
+      giveBack(inUse);
+      for (java.util.concurrent.Future<Integer> r : results) {
+        assertThat(r.get(5, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(1);
+      }
+    } finally {
+      waiters.shutdownNow();
+    }
+
+    // and once no connection is in use, a restore is pending again and ends minimum idle at 0
+    await().atMost(Duration.ofSeconds(5)).until(() -> ds.getHikariPoolMXBean().getActiveConnections() == 0);
+    assertThat(g.restorePending()).isTrue();
+    assertThat(g.restore(new RestoreRequest(50)).action()).isEqualTo("minimumIdle 1 -> 0");
+    assertThat(ds.getMinimumIdle()).isZero();
+    assertThat(g.restorePending()).isFalse();
+  }
+
+  @Test
   void aQueryRunningDuringAnEmergencyCleanupCompletesAndThePoolEndsAtItsFloor() throws Exception {
     // Given a query that runs for 700 ms on one of the pool's connections
     HikariDataSource ds = pool("running", 4, 4);
