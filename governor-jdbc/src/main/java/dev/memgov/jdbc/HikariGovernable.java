@@ -31,8 +31,9 @@ import java.util.regex.Pattern;
  *   <li>{@code AGGRESSIVE}, {@code EMERGENCY}: the same down to the floor (default 1).
  * </ul>
  *
- * <p>When connections in use still exceed the new maximum, the pool is soft-evicted ({@code
- * HikariPoolMXBean.softEvictConnections()}): each connection in use is closed when it is returned
+ * <p>When the connections in use alone still exceed the new maximum, the pool is soft-evicted
+ * ({@code HikariPoolMXBean.softEvictConnections()}): every connection in use, not only as many as
+ * exceed the maximum (HikariCP cannot mark one connection in use), is closed when it is returned
  * (lowering the maximum alone would let them be borrowed again for ever).
  *
  * <p>A connection in use is never closed under a running query; soft eviction retires it when the
@@ -408,13 +409,20 @@ public final class HikariGovernable implements Governable {
   }
 
   /**
-   * Closes idle connections now, one at a time, while there are more idle ones than {@code
-   * minIdle} or more connections than {@code max}: each is taken from the pool without waiting (so
-   * a connection in use is never touched) and evicted, which closes it at once. Stops as soon as a
-   * thread waits for a connection, so it never competes with the application. HikariCP's own
-   * housekeeper closes idle connections only every 30 s, and never when minimum idle equals the
-   * maximum; {@code softEvictConnections()} would close every idle connection, including those the
-   * pool keeps, and HikariCP would open them again at once.
+   * Closes idle connections now, one at a time, while there are more connections than {@code max}
+   * or more idle ones than {@code minIdle}: each is taken from the pool without waiting (so a
+   * connection in use is never touched) and evicted, which closes it at once.
+   *
+   * <p>Idle connections above {@code max} are closed even while a thread waits for a connection:
+   * they have to go (HikariCP opens nothing for a waiting thread above the maximum), and leaving
+   * them would make the caller soft-evict every connection, the idle ones the pool keeps and every
+   * one in use. HikariCP counts a borrowing thread as waiting before it looks for an idle
+   * connection, so under concurrent borrowing the count is above 0 for moments even with idle
+   * connections to spare. Idle connections within {@code max} but above {@code minIdle} are closed
+   * only while no thread waits, so this never competes with the application for them.
+   *
+   * <p>HikariCP's own housekeeper closes idle connections only every 30 s, and never when minimum
+   * idle equals the maximum.
    */
   private int closeIdle(HikariPoolMXBean pool, int minIdle, int max) {
     if (!(pool instanceof HikariPool) || ((HikariPool) pool).poolState != HikariPool.POOL_NORMAL) {
@@ -423,9 +431,10 @@ public final class HikariGovernable implements Governable {
     HikariPool hikari = (HikariPool) pool;
     int closed = 0;
     int limit = pool.getTotalConnections();
-    while (closed < limit && pool.getThreadsAwaitingConnection() == 0) {
+    while (closed < limit) {
       int idle = pool.getIdleConnections();
-      if (idle == 0 || (idle <= minIdle && pool.getTotalConnections() <= max)) {
+      boolean aboveMax = pool.getTotalConnections() > max;
+      if (idle == 0 || (!aboveMax && (idle <= minIdle || pool.getThreadsAwaitingConnection() > 0))) {
         break;
       }
       Connection connection;

@@ -144,6 +144,50 @@ class ShrinkAndRestoreH2Test {
     assertThat(ds.getHikariPoolMXBean().getTotalConnections()).isEqualTo(1);
   }
 
+  /**
+   * HikariCP's count of threads waiting for a connection ({@code getThreadsAwaitingConnection()}).
+   * A borrowing thread is counted before it looks for an idle connection, so under concurrent
+   * borrowing the count is above 0 for moments while idle connections exist; tests hold it there.
+   */
+  private static java.util.concurrent.atomic.AtomicInteger waiterCount(HikariDataSource ds) throws Exception {
+    java.lang.reflect.Field bagField = com.zaxxer.hikari.pool.HikariPool.class.getDeclaredField("connectionBag");
+    bagField.setAccessible(true);
+    Object bag = bagField.get(ds.getHikariPoolMXBean());
+    java.lang.reflect.Field waiters = bag.getClass().getDeclaredField("waiters");
+    waiters.setAccessible(true);
+    return (java.util.concurrent.atomic.AtomicInteger) waiters.get(bag);
+  }
+
+  @Test
+  void whileAThreadIsCountedAsWaitingIdleConnectionsAboveTheNewMaximumStillGoAndInUseOnesAreNotSoftEvicted()
+      throws Exception {
+    // Given a pool of 10 with 3 connections in use and 7 idle, at a moment when HikariCP counts a
+    // borrowing thread as waiting (as it does while that thread looks for an idle connection)
+    HikariDataSource ds = pool("borrowing", 10, 10);
+    HikariGovernable g = HikariGovernable.adopt(ds);
+    await().atMost(Duration.ofSeconds(5)).until(() -> ds.getHikariPoolMXBean().getTotalConnections() == 10);
+    List<Connection> inUse = borrow(ds, 3);
+    java.util.concurrent.atomic.AtomicInteger waiters = waiterCount(ds);
+    waiters.incrementAndGet();
+    ReclaimResult r;
+    try {
+      assertThat(ds.getHikariPoolMXBean().getThreadsAwaitingConnection()).isEqualTo(1);
+
+      // When a standard cleanup halves the pool to 5
+      r = reclaim(g, CleanupLevel.STANDARD);
+    } finally {
+      waiters.decrementAndGet();
+    }
+
+    // Then idle connections above the new maximum are closed anyway (they have to go), which is
+    // enough: the 3 in use are not soft-evicted, and the 2 idle ones within the new sizes stay
+    assertThat(r.action()).isEqualTo("maximumPoolSize 10 -> 5, minimumIdle 10 -> 5, closed 5 idle connection(s)");
+    assertThat(ds.getHikariPoolMXBean().getIdleConnections()).isEqualTo(2);
+    giveBack(inUse);
+    assertThat(ds.getHikariPoolMXBean().getTotalConnections()).as("the returned ones stay in the pool").isEqualTo(5);
+    assertThat(ds.getHikariPoolMXBean().getIdleConnections()).isEqualTo(5);
+  }
+
   @Test
   void threadsWaitingWhileInUseConnectionsRetireStillGetAConnectionWithMinimumIdleZero() throws Exception {
     // Given a pool with minimum idle 0 and every connection in use
