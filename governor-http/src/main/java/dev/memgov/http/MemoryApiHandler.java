@@ -312,6 +312,13 @@ public final class MemoryApiHandler {
       throw new ApiError(404, "unknown_target",
           "cache target must be one of " + String.join("|", targets) + ", but was '" + target + "'", targets);
     }
+    // the core clears on the caller's thread when the governor is not running; the API, as for
+    // optimize, answers 503 then and clears nothing
+    if (!governor.isRunning()) {
+      throw new ApiError(503, "governor_not_running",
+          "the governor is not running (not started, or closed), so no cache was cleared; start the governor first",
+          List.of());
+    }
     List<ClearResult> results;
     try {
       results = governor.clearCache(target);

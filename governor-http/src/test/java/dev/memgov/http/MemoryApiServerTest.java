@@ -122,4 +122,33 @@ class MemoryApiServerTest {
       assertThat(ApiFixture.json(r).path("message").asText()).endsWith("start the governor first");
     }
   }
+
+  @Test
+  void clearingCachesOnAGovernorThatIsNotRunningIs503AndClearsNothing() throws Exception {
+    TestCache cache = new TestCache("sessions");
+    cache.put("a", 100);
+    cache.put("b", 100);
+    MemoryGovernor withCache = MemoryGovernor.builder().name("not-running").sensor(new ScriptedSensor(0.5))
+        .governable(cache).jmxEnabled(false).jvmGovernable(false).build();
+    try (MemoryApiServer server = MemoryApiServer.builder(withCache).port(0).build()) {
+      server.start();
+      URI uri = URI.create("http://127.0.0.1:" + server.port() + "/api/memory/cache?target=all");
+      // not started yet
+      HttpResponse<String> r = client.send(HttpRequest.newBuilder(uri).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(503);
+      assertThat(ApiFixture.json(r).path("error").asText()).isEqualTo("governor_not_running");
+      assertThat(ApiFixture.json(r).path("message").asText()).endsWith("start the governor first");
+      assertThat(cache.l1Size()).isEqualTo(2);
+      assertThat(cache.l2Size()).isEqualTo(2);
+      // started, then closed
+      withCache.start();
+      withCache.close();
+      r = client.send(HttpRequest.newBuilder(uri).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(503);
+      assertThat(ApiFixture.json(r).path("error").asText()).isEqualTo("governor_not_running");
+      assertThat(cache.contents()).isEqualTo(java.util.Map.of("l1", java.util.Set.of("a", "b"), "l2", java.util.Set.of("a", "b")));
+    } finally {
+      withCache.close();
+    }
+  }
 }
