@@ -18,7 +18,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.URLDecoder;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -31,6 +33,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The {@code /api/memory} API, free of any transport: a {@link Request} (method, path, raw query,
@@ -42,7 +46,9 @@ import java.util.TreeMap;
  * /api/memory/cache?target=}, {@code GET /api/memory/history?since=}, {@code GET /api/health},
  * {@code GET /api/simple-health}, and a small page at {@code GET /api/memory/dashboard} that
  * polls {@code /api/memory}. Every rejected call gets a JSON {@code {"error", "message",
- * "accepted"}} and changes nothing. See {@code docs/api.md}.
+ * "accepted"}} and changes nothing. Without a token, every call but the health endpoints and the
+ * page must name a loopback host in its {@code Host} header (see {@link
+ * Builder#allowAnyHostWithoutToken}). See {@code docs/api.md}.
  *
  * <p>This class is immutable and thread-safe; concurrent cleanups are serialized by the governor.
  */
@@ -79,6 +85,14 @@ public final class MemoryApiHandler {
 
   private static final byte[] DASHBOARD = loadDashboard();
 
+  /** What a Host header must name when no token is configured. */
+  static final List<String> LOOPBACK_HOSTS = List.of("localhost", "*.localhost", "127.0.0.0/8", "[::1]");
+
+  private static final Pattern PORT = Pattern.compile(":[0-9]{1,5}");
+  private static final Pattern LOCALHOST = Pattern.compile("(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\\.)*localhost");
+  private static final Pattern IPV4_127 = Pattern.compile("127\\.([0-9]{1,3})\\.([0-9]{1,3})\\.([0-9]{1,3})");
+  private static final Pattern IPV6_LITERAL = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
+
   private static byte[] loadDashboard() {
     try (InputStream in = MemoryApiHandler.class.getResourceAsStream("dashboard.html")) {
       if (in == null) {
@@ -93,6 +107,7 @@ public final class MemoryApiHandler {
   private final MemoryGovernor governor;
   private final byte[] tokenDigest;
   private final boolean protectReads;
+  private final boolean loopbackHostOnly;
   private final int maxBodyBytes;
   private final ObjectMapper mapper;
 
@@ -100,6 +115,7 @@ public final class MemoryApiHandler {
     this.governor = b.governor;
     this.tokenDigest = b.token == null ? null : sha256(b.token);
     this.protectReads = b.protectReads;
+    this.loopbackHostOnly = b.token == null && !b.anyHostWithoutToken;
     this.maxBodyBytes = b.maxBodyBytes;
     this.mapper = new ObjectMapper()
         .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -119,6 +135,11 @@ public final class MemoryApiHandler {
   /** Whether a bearer token is configured. */
   boolean hasToken() {
     return tokenDigest != null;
+  }
+
+  /** Whether calls other than health and the dashboard page must name a loopback host (no token). */
+  boolean loopbackHostOnly() {
+    return loopbackHostOnly;
   }
 
   /**
@@ -167,6 +188,9 @@ public final class MemoryApiHandler {
         || r.path().equals("/api/memory/dashboard");
     if (!allowed.equals("GET") || (protectReads && !health)) {
       authorize(r);
+    }
+    if (loopbackHostOnly && !health) {
+      checkHost(r);
     }
     checkContentLength(r);
     if (r.body().length > maxBodyBytes) {
@@ -364,6 +388,77 @@ public final class MemoryApiHandler {
     if (!MessageDigest.isEqual(given, tokenDigest)) {
       throw new ApiError(403, "forbidden", "the bearer token is not the configured one", List.of("the configured token"));
     }
+  }
+
+  /**
+   * Without a token, the API is for this machine: a web page whose name resolves to 127.0.0.1 (DNS
+   * rebinding) reaches it too, but its browser sends that name as the Host header. A request
+   * without a Host header (HTTP/1.0, or a binding that passes none) is answered: browsers always
+   * send one.
+   */
+  private static void checkHost(Request r) {
+    String host = r.header("Host");
+    if (host == null || host.isBlank() || isLoopbackHost(host)) {
+      return;
+    }
+    List<String> accepted = new java.util.ArrayList<>(LOOPBACK_HOSTS);
+    accepted.add("a configured token");
+    throw new ApiError(403, "host_not_allowed",
+        "without a token, the Host header must name a loopback host (localhost, *.localhost, 127.0.0.0/8 or [::1], "
+            + "with or without a port), but was '" + (host.length() > 200 ? host.substring(0, 200) + "..." : host)
+            + "'; configure a token to call the API under other host names",
+        accepted);
+  }
+
+  /**
+   * Whether a Host header value names a loopback host, with or without a port: {@code localhost}
+   * or a name under it (any case), an IPv4 address in 127.0.0.0/8 in dotted-decimal form, or a
+   * bracketed IPv6 loopback address such as {@code [::1]}. Never resolves a name.
+   */
+  static boolean isLoopbackHost(String value) {
+    String h = value.trim();
+    if (h.startsWith("[")) {
+      int end = h.indexOf(']');
+      if (end < 0 || !validPort(h.substring(end + 1))) {
+        return false;
+      }
+      String literal = h.substring(1, end);
+      if (!IPV6_LITERAL.matcher(literal).matches()) {
+        return false;
+      }
+      try {
+        // bracketed, so parsed as an IPv6 literal and never looked up
+        return InetAddress.getByName("[" + literal + "]").isLoopbackAddress();
+      } catch (UnknownHostException e) {
+        return false;
+      }
+    }
+    int colon = h.indexOf(':');
+    if (colon >= 0) {
+      if (!validPort(h.substring(colon))) {
+        return false;
+      }
+      h = h.substring(0, colon);
+    }
+    h = h.toLowerCase(Locale.ROOT);
+    if (LOCALHOST.matcher(h).matches()) {
+      return true;
+    }
+    Matcher ip = IPV4_127.matcher(h);
+    if (!ip.matches()) {
+      return false;
+    }
+    for (int i = 1; i <= 3; i++) {
+      if (Integer.parseInt(ip.group(i)) > 255) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Empty, or a colon and a port 0-65535. */
+  private static boolean validPort(String s) {
+    return s.isEmpty() || (PORT.matcher(s).matches() && Integer.parseInt(s.substring(1)) <= 65535);
   }
 
   private void checkContentLength(Request r) {
@@ -607,6 +702,7 @@ public final class MemoryApiHandler {
     private final MemoryGovernor governor;
     private String token;
     private boolean protectReads;
+    private boolean anyHostWithoutToken;
     private int maxBodyBytes = 4096;
 
     private Builder(MemoryGovernor governor) {
@@ -633,6 +729,19 @@ public final class MemoryApiHandler {
      */
     public Builder protectReads(boolean protect) {
       this.protectReads = protect;
+      return this;
+    }
+
+    /**
+     * Whether, without a token, calls addressed to any host are answered; default false. Without a
+     * token the API answers only requests whose {@code Host} header names a loopback host
+     * ({@code localhost}, {@code *.localhost}, 127.0.0.0/8, {@code [::1]}), except the health
+     * endpoints and the dashboard page, so that a web page cannot drive it through DNS rebinding.
+     * Only for a binding on a network you trust; a token is the better way to open the API. Has no
+     * effect with a token (the token is checked instead).
+     */
+    public Builder allowAnyHostWithoutToken(boolean allow) {
+      this.anyHostWithoutToken = allow;
       return this;
     }
 

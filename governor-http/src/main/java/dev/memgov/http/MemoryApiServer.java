@@ -24,7 +24,11 @@ import org.slf4j.LoggerFactory;
  * The {@code /api/memory} API on the JDK's built-in {@code com.sun.net.httpserver.HttpServer}: no
  * extra server dependency. Binds to {@code 127.0.0.1} unless told otherwise, and refuses to bind
  * to any other address without a token unless {@link Builder#allowNonLoopbackWithoutToken} is
- * set. Calls run on a bounded pool of daemon threads ({@link Builder#threads}, default 4; a
+ * set. Without a token it answers only calls whose {@code Host} header names a loopback host
+ * (except the health endpoints and the dashboard page; see {@link
+ * MemoryApiHandler.Builder#allowAnyHostWithoutToken}), so that a web page cannot reach it through
+ * DNS rebinding; bound to another address with {@link Builder#allowNonLoopbackWithoutToken}, it
+ * answers any host. Calls run on a bounded pool of daemon threads ({@link Builder#threads}, default 4; a
  * bounded queue of 100; when both are full the accepting thread runs the call itself, which
  * slows accepting down instead of failing).
  *
@@ -232,7 +236,10 @@ public final class MemoryApiServer implements AutoCloseable {
 
     /**
      * Allows binding an address other than loopback without a token; default false. Only for a
-     * network you trust: anyone who reaches the port can then run cleanups and clear caches.
+     * network you trust: anyone who reaches the port can then run cleanups and clear caches. Bound
+     * to such an address, the server then answers calls under any {@code Host} name (clients on
+     * the network use the machine's names), which also lets a web page in a browser on that network
+     * drive it through DNS rebinding; a token closes both.
      */
     public Builder allowNonLoopbackWithoutToken(boolean allow) {
       this.allowNonLoopback = allow;
@@ -256,6 +263,8 @@ public final class MemoryApiServer implements AutoCloseable {
         throw new IllegalArgumentException("memgov http: refusing to bind " + bindAddress
             + " (not loopback) without a token; set token(...) or allowNonLoopbackWithoutToken(true), or bind 127.0.0.1");
       }
+      // without a token, only loopback Host names are answered; bound elsewhere on purpose, any
+      handler.allowAnyHostWithoutToken(!addr.isLoopbackAddress() && allowNonLoopback);
       return new MemoryApiServer(this, addr, handler.build());
     }
   }

@@ -23,8 +23,11 @@ import org.slf4j.LoggerFactory;
  * attribute {@value #GOVERNOR_ATTRIBUTE}. Init parameters (or context attributes of the same
  * name) {@code memgov.http.token} and {@code memgov.http.protect-reads} set the bearer token and
  * whether reads need it ({@code true} or {@code false}, any case; anything else fails init); a
- * ready {@link MemoryApiHandler} can be passed instead. Without a token, init logs a warning: the
- * changing calls are then open to anyone who can reach the application.
+ * ready {@link MemoryApiHandler} can be passed instead. Without a token, init logs a warning, and
+ * the servlet answers only calls whose {@code Host} header names a loopback host ({@code
+ * localhost}, 127.0.0.0/8, {@code [::1]}), except the health endpoints and the dashboard page: the
+ * application's own host names need a token (or a handler built with {@link
+ * MemoryApiHandler.Builder#allowAnyHostWithoutToken}).
  *
  * <p>HEAD is answered like GET without a body (the {@code Content-Length} is the GET body's).
  *
@@ -94,7 +97,14 @@ public class MemoryApiServlet extends HttpServlet {
   }
 
   private static void warnIfOpen(MemoryApiHandler h) {
-    if (!h.hasToken()) {
+    if (!h.hasToken() && h.loopbackHostOnly()) {
+      LOG.warn("memgov http: no token configured: /api/memory, its history, POST /api/memory/optimize and DELETE "
+          + "/api/memory/cache answer only calls whose Host header names a loopback host (localhost, 127.0.0.1, "
+          + "[::1]); that keeps web pages out (DNS rebinding), not anyone who can reach this application and sends "
+          + "such a header. Set the init parameter (or context attribute) '{}' to a secret of at least 16 characters "
+          + "without whitespace (e.g. openssl rand -hex 24) to require it for the changing calls and to answer under "
+          + "this application's own host names", TOKEN_PARAM);
+    } else if (!h.hasToken()) {
       LOG.warn("memgov http: no token configured: the changing calls POST /api/memory/optimize and DELETE "
           + "/api/memory/cache are open to anyone who can reach this application; set the init parameter (or "
           + "context attribute) '{}' to a secret of at least 16 characters without whitespace (e.g. openssl rand "

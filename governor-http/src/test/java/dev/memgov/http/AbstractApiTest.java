@@ -555,6 +555,70 @@ abstract class AbstractApiTest {
     }
   }
 
+  // ------------------------------------------------------------------ Host (DNS rebinding)
+
+  @Test
+  void withoutATokenACallAddressedToAnotherHostIsRefusedAndChangesNothing() throws Exception {
+    // a page on a name that resolves to 127.0.0.1 (DNS rebinding) sends its own name as Host
+    try (ApiFixture f = ApiFixture.start(binding())) {
+      ApiFixture.State before = f.state();
+      String evil = "rebind.attacker.example:" + f.base.getPort();
+
+      ApiFixture.Raw delete = f.raw("DELETE", "/api/memory/cache?target=all", evil, Map.of(), null);
+      assertThat(delete.status()).as(delete.body()).isEqualTo(403);
+      assertThat(delete.json().path("error").asText()).isEqualTo("host_not_allowed");
+      assertThat(delete.json().path("message").asText()).isEqualTo("memgov http: without a token, the Host header must "
+          + "name a loopback host (localhost, *.localhost, 127.0.0.0/8 or [::1], with or without a port), but was '"
+          + evil + "'; configure a token to call the API under other host names");
+      assertThat(delete.json().path("accepted").toString())
+          .isEqualTo("[\"localhost\",\"*.localhost\",\"127.0.0.0/8\",\"[::1]\",\"a configured token\"]");
+      ApiFixture.Raw optimize = f.raw("POST", "/api/memory/optimize", "rebind.attacker.example",
+          Map.of("Content-Type", "application/json"), "{\"level\":\"emergency\",\"force\":true}");
+      assertThat(optimize.status()).as(optimize.body()).isEqualTo(403);
+      assertThat(optimize.json().path("error").asText()).isEqualTo("host_not_allowed");
+      assertThat(f.raw("GET", "/api/memory", evil, Map.of(), null).status()).isEqualTo(403);
+      assertThat(f.raw("GET", "/api/memory/history", evil, Map.of(), null).status()).isEqualTo(403);
+      assertThat(f.state()).isEqualTo(before);
+
+      // the health endpoints (load balancers call them by any name) and the page without data stay open
+      assertThat(f.raw("GET", "/api/health", evil, Map.of(), null).status()).isEqualTo(200);
+      assertThat(f.raw("GET", "/api/simple-health", evil, Map.of(), null).status()).isEqualTo(200);
+      assertThat(f.raw("HEAD", "/api/simple-health", evil, Map.of(), null).status()).isEqualTo(200);
+      assertThat(f.raw("GET", "/api/memory/dashboard", evil, Map.of(), null).status()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void withoutATokenLoopbackHostsAndAMissingHostAreAccepted() throws Exception {
+    try (ApiFixture f = ApiFixture.start(binding())) {
+      int port = f.base.getPort();
+      for (String host : List.of("localhost", "LocalHost:" + port, "app.localhost:" + port, "127.0.0.1:" + port,
+          "127.8.9.10", "[::1]:" + port)) {
+        ApiFixture.Raw r = f.raw("GET", "/api/memory", host, Map.of(), null);
+        assertThat(r.status()).as(host + ": " + r.body()).isEqualTo(200);
+      }
+      // HTTP/1.0 without a Host header: browsers always send one, so DNS rebinding cannot omit it
+      ApiFixture.Raw noHost = f.raw("GET", "/api/memory", null, Map.of(), null);
+      assertThat(noHost.status()).as(noHost.body()).isEqualTo(200);
+      ApiFixture.Raw cleared = f.raw("DELETE", "/api/memory/cache?target=l1", "localhost:" + port, Map.of(), null);
+      assertThat(cleared.status()).as(cleared.body()).isEqualTo(200);
+      assertThat(f.cache.l1Size()).isZero();
+    }
+  }
+
+  @Test
+  void withATokenTheHostIsNotCheckedTheTokenIs() throws Exception {
+    try (ApiFixture f = ApiFixture.start(binding(), ApiFixture.TOKEN, false)) {
+      String other = "memgov.internal.example:" + f.base.getPort();
+      assertThat(f.raw("GET", "/api/memory", other, Map.of(), null).status()).isEqualTo(200);
+      assertThat(f.raw("DELETE", "/api/memory/cache?target=l1", other, Map.of(), null).status()).isEqualTo(401);
+      ApiFixture.Raw cleared = f.raw("DELETE", "/api/memory/cache?target=l1", other,
+          Map.of("Authorization", "Bearer " + ApiFixture.TOKEN), null);
+      assertThat(cleared.status()).as(cleared.body()).isEqualTo(200);
+      assertThat(f.cache.l1Size()).isZero();
+    }
+  }
+
   // ------------------------------------------------------------------ concurrency
 
   @Test

@@ -125,6 +125,52 @@ final class ApiFixture implements AutoCloseable {
     return send("POST", "/api/memory/optimize", h, json);
   }
 
+  /** A response read off a raw socket: status, header block, body. */
+  record Raw(int status, String head, String body) {
+    JsonNode json() {
+      try {
+        return JSON.readTree(body);
+      } catch (IOException e) {
+        throw new AssertionError("not JSON (status " + status + "): " + body, e);
+      }
+    }
+  }
+
+  /**
+   * One call over a raw socket, so that the {@code Host} header can be anything ({@code
+   * java.net.http.HttpClient} sets it from the URI): HTTP/1.1 with {@code host} as the Host
+   * header, or HTTP/1.0 without one when {@code host} is null.
+   */
+  Raw raw(String method, String pathAndQuery, String host, Map<String, String> headers, String body) {
+    return raw(base, method, pathAndQuery, host, headers, body);
+  }
+
+  /** {@link #raw(String, String, String, Map, String)} against the server at {@code base}. */
+  static Raw raw(URI base, String method, String pathAndQuery, String host, Map<String, String> headers, String body) {
+    StringBuilder req = new StringBuilder(method).append(' ').append(pathAndQuery)
+        .append(host == null ? " HTTP/1.0\r\n" : " HTTP/1.1\r\nHost: " + host + "\r\n");
+    headers.forEach((k, v) -> req.append(k).append(": ").append(v).append("\r\n"));
+    byte[] bytes = body == null ? new byte[0] : body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    if (body != null) {
+      req.append("Content-Length: ").append(bytes.length).append("\r\n");
+    }
+    req.append("Connection: close\r\n\r\n");
+    try (java.net.Socket s = new java.net.Socket(base.getHost(), base.getPort())) {
+      s.setSoTimeout(30_000);
+      s.getOutputStream().write(req.toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+      s.getOutputStream().write(bytes);
+      s.getOutputStream().flush();
+      String answer = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      int split = answer.indexOf("\r\n\r\n");
+      if (!answer.startsWith("HTTP/1.") || split < 0) {
+        throw new AssertionError("not an HTTP response: " + answer);
+      }
+      return new Raw(Integer.parseInt(answer.substring(9, 12)), answer.substring(0, split), answer.substring(split + 4));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   static JsonNode json(HttpResponse<String> r) {
     try {
       return JSON.readTree(r.body());

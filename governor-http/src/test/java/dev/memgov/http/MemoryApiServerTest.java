@@ -151,4 +151,22 @@ class MemoryApiServerTest {
       withCache.close();
     }
   }
+
+  @Test
+  void allowingNonLoopbackWithoutATokenButBindingLoopbackStillAnswersOnlyLoopbackHostNames() throws Exception {
+    governor.start();
+    try (MemoryApiServer server = MemoryApiServer.builder(governor).port(0).allowNonLoopbackWithoutToken(true).build()) {
+      server.start();
+      URI base = URI.create("http://127.0.0.1:" + server.port());
+      ApiFixture.Raw r = ApiFixture.raw(base, "GET", "/api/memory", "rebind.attacker.example", java.util.Map.of(), null);
+      assertThat(r.status()).as(r.body()).isEqualTo(403);
+      assertThat(r.json().path("error").asText()).isEqualTo("host_not_allowed");
+      assertThat(ApiFixture.raw(base, "GET", "/api/memory", "localhost", java.util.Map.of(), null).status()).isEqualTo(200);
+    }
+    // bound to another address on purpose, any Host is answered (checked on the handler: tests bind loopback only)
+    assertThat(MemoryApiServer.builder(governor).bindAddress("0.0.0.0").allowNonLoopbackWithoutToken(true).build()
+        .handler().loopbackHostOnly()).isFalse();
+    assertThat(MemoryApiServer.builder(governor).build().handler().loopbackHostOnly()).isTrue();
+    assertThat(MemoryApiServer.builder(governor).token(ApiFixture.TOKEN).build().handler().loopbackHostOnly()).isFalse();
+  }
 }

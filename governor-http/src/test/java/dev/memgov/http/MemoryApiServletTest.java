@@ -123,10 +123,12 @@ class MemoryApiServletTest {
   }
 
   @Test
-  void withoutATokenInitWarnsOnceThatChangingCallsAreOpen() throws Exception {
-    String warning = "WARN dev.memgov.http.MemoryApiServlet - memgov http: no token configured: the changing calls "
-        + "POST /api/memory/optimize and DELETE /api/memory/cache are open to anyone who can reach this application; "
-        + "set the init parameter (or context attribute) 'memgov.http.token'";
+  void withoutATokenInitWarnsOnceThatOnlyLoopbackHostNamesAreAnswered() throws Exception {
+    String warning = "WARN dev.memgov.http.MemoryApiServlet - memgov http: no token configured: /api/memory, its "
+        + "history, POST /api/memory/optimize and DELETE /api/memory/cache answer only calls whose Host header names a "
+        + "loopback host (localhost, 127.0.0.1, [::1]); that keeps web pages out (DNS rebinding), not anyone who can "
+        + "reach this application and sends such a header. Set the init parameter (or context attribute) "
+        + "'memgov.http.token'";
 
     String withoutToken = stderrDuring(() -> {
       int port = start("/", new ServletHolder(new MemoryApiServlet(governor)), "/api/*", null);
@@ -141,6 +143,22 @@ class MemoryApiServletTest {
       start("/", holder, "/api/*", null);
     });
     assertThat(withToken).doesNotContain("no token configured");
+  }
+
+  @Test
+  void aReadyHandlerThatAllowsAnyHostAnswersTheApplicationsOwnNamesAndWarnsThatChangesAreOpen() throws Exception {
+    MemoryApiHandler handler = MemoryApiHandler.builder(governor).allowAnyHostWithoutToken(true).build();
+    String log = stderrDuring(() -> {
+      int port = start("/", new ServletHolder(new MemoryApiServlet(handler)), "/api/*", null);
+      URI base = URI.create("http://127.0.0.1:" + port);
+      ApiFixture.Raw r = ApiFixture.raw(base, "GET", "/api/memory", "orders.internal.example", java.util.Map.of(), null);
+      assertThat(r.status()).as(r.body()).isEqualTo(200);
+      ApiFixture.Raw optimize = ApiFixture.raw(base, "POST", "/api/memory/optimize", "orders.internal.example",
+          java.util.Map.of("Content-Type", "application/json"), "{\"level\":\"light\"}");
+      assertThat(optimize.status()).as(optimize.body()).isEqualTo(200);
+    });
+    assertThat(log).contains("memgov http: no token configured: the changing calls POST /api/memory/optimize and "
+        + "DELETE /api/memory/cache are open to anyone who can reach this application");
   }
 
   private interface ThrowingRunnable {
