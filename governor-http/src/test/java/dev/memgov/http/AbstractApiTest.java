@@ -555,6 +555,33 @@ abstract class AbstractApiTest {
     }
   }
 
+  // ------------------------------------------------------------------ malformed request-target
+
+  @Test
+  void aBadlyEncodedQueryIsABadQueryOnTheServletButTheJdkServersOwn400Standalone() {
+    ApiFixture.State before = table.state();
+    ApiFixture.Raw query = table.raw("GET", "/api/memory/history?since=%zz", "127.0.0.1", Map.of(), null);
+    ApiFixture.Raw path = table.raw("GET", "/api/memory/%zz", "127.0.0.1", Map.of(), null);
+
+    assertThat(query.status()).isEqualTo(400);
+    assertThat(path.status()).isEqualTo(400);
+    if (binding() == ApiFixture.Binding.SERVLET) {
+      // the container hands the raw query over: the handler answers
+      assertThat(query.json().path("error").asText()).isEqualTo("bad_query");
+      assertThat(query.json().path("message").asText())
+          .isEqualTo("memgov http: the query string is not valid URL encoding: 'since=%zz'");
+      // a bad escape in the path is rejected by Jetty itself, as an HTML page
+      assertThat(path.head()).containsIgnoringCase("content-type: text/html");
+    } else {
+      // the JDK's HttpServer parses the request-target itself and answers before the handler runs
+      for (ApiFixture.Raw r : List.of(query, path)) {
+        assertThat(r.head()).containsIgnoringCase("content-type: text/html");
+        assertThat(r.body()).isEqualTo("<h1>400 Bad Request</h1>URISyntaxException thrown");
+      }
+    }
+    assertThat(table.state()).isEqualTo(before);
+  }
+
   // ------------------------------------------------------------------ Host (DNS rebinding)
 
   @Test
