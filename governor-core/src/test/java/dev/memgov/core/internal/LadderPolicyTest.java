@@ -133,6 +133,25 @@ class LadderPolicyTest {
   }
 
   @Test
+  void underTheContainerSignalATrimThatDidNotMoveTheFigureIsTriedAgainAfterALightOne() {
+    // Given the container figure at 75 % (WARNING), held there whatever the trims give back
+    TestGovernable cache = new TestGovernable("cache", RebuildCost.MODERATE, 400 * MIB);
+    governor(GovernorPolicy.builder(), cache);
+    sensor.ratio(0.30).container(0.75);
+    governor.tickNow(); // light
+    for (int i = 0; i < 5; i++) {
+      clock.advance(Duration.ofSeconds(30));
+      sensor.gc();
+      governor.tickNow();
+    }
+
+    // Then, the limit being the OOM killer (and a trim there asking the JVM to return heap),
+    // trims alternate with light ones instead of stopping as under the heap signal
+    assertThat(cache.requests).extracting(rq -> rq.level()).containsExactly(CleanupLevel.LIGHT,
+        CleanupLevel.STANDARD, CleanupLevel.LIGHT, CleanupLevel.STANDARD, CleanupLevel.LIGHT, CleanupLevel.STANDARD);
+  }
+
+  @Test
   void aRiseFromWarningToCriticalAfterAWarningTrimIsAnsweredAtOnce() {
     TestGovernable cache = new TestGovernable("cache", RebuildCost.MODERATE, 400 * MIB);
     governor(GovernorPolicy.builder().cooldown(CleanupLevel.STANDARD, Duration.ofSeconds(1)), cache);

@@ -68,8 +68,8 @@ class SpikeHeadroomTest {
   }
 
   @Test
-  void aSpikeTrimThatDidNotMoveTheFigureIsNotRepeatedAfterTheLightOnesInBetween() {
-    // Given a spike trim at 72 % whose figure then stays where it was (what holds it is not ours)
+  void underTheContainerSignalASpikeTrimThatDidNotMoveTheFigureIsTriedAgainAfterALightOne() {
+    // Given a spike trim at 72 % whose figure then stays where it was
     sensor.ratio(0.30);
     build();
     tickAt(0.50);
@@ -83,10 +83,12 @@ class SpikeHeadroomTest {
       tickAt(0.72);
     }
 
-    // Then light runs (once per its cooldown), never another standard cut of every cache
-    assertThat(cache.requests).extracting(rq -> rq.level()).first().isEqualTo(CleanupLevel.STANDARD);
-    assertThat(cache.requests).extracting(rq -> rq.level()).hasSizeGreaterThan(2)
-        .filteredOn(l -> l == CleanupLevel.STANDARD).hasSize(1);
+    // Then, the limit being the OOM killer, trims (each asking the JVM to return heap) alternate
+    // with light ones, one per standard cooldown at most (unlike under the heap signal:
+    // LadderPolicyTest)
+    long trims = cache.requests.stream().filter(rq -> rq.level() == CleanupLevel.STANDARD).count();
+    assertThat(trims).isBetween(3L, 5L);
+    assertThat(cache.requests).extracting(rq -> rq.level()).contains(CleanupLevel.LIGHT);
   }
 
   @Test
