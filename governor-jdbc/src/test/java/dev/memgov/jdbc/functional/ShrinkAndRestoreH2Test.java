@@ -16,6 +16,11 @@ import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -41,6 +46,32 @@ class ShrinkAndRestoreH2Test {
       held.add(ds.getConnection());
     }
     return held;
+  }
+
+  /**
+   * Starts two threads that wait for a connection, returns {@code inUse} once both wait, and
+   * asserts that both get one (and can query) within 5 s.
+   */
+  private static void twoWaitersGetAConnectionOnceReturned(HikariDataSource ds, List<Connection> inUse)
+      throws Exception {
+    ExecutorService waiters = Executors.newFixedThreadPool(2);
+    try {
+      List<Future<Integer>> results = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        results.add(waiters.submit(() -> {
+          try (Connection c = ds.getConnection()) {
+            return H2Pools.ping(c);
+          }
+        }));
+      }
+      await().atMost(Duration.ofSeconds(2)).until(() -> ds.getHikariPoolMXBean().getThreadsAwaitingConnection() == 2);
+      giveBack(inUse);
+      for (Future<Integer> r : results) {
+        assertThat(r.get(5, TimeUnit.SECONDS)).isEqualTo(1);
+      }
+    } finally {
+      waiters.shutdownNow();
+    }
   }
 
   private static void giveBack(List<Connection> held) throws Exception {
@@ -149,13 +180,13 @@ class ShrinkAndRestoreH2Test {
    * A borrowing thread is counted before it looks for an idle connection, so under concurrent
    * borrowing the count is above 0 for moments while idle connections exist; tests hold it there.
    */
-  private static java.util.concurrent.atomic.AtomicInteger waiterCount(HikariDataSource ds) throws Exception {
+  private static AtomicInteger waiterCount(HikariDataSource ds) throws Exception {
     java.lang.reflect.Field bagField = com.zaxxer.hikari.pool.HikariPool.class.getDeclaredField("connectionBag");
     bagField.setAccessible(true);
     Object bag = bagField.get(ds.getHikariPoolMXBean());
     java.lang.reflect.Field waiters = bag.getClass().getDeclaredField("waiters");
     waiters.setAccessible(true);
-    return (java.util.concurrent.atomic.AtomicInteger) waiters.get(bag);
+    return (AtomicInteger) waiters.get(bag);
   }
 
   @Test
@@ -167,7 +198,7 @@ class ShrinkAndRestoreH2Test {
     HikariGovernable g = HikariGovernable.adopt(ds);
     await().atMost(Duration.ofSeconds(5)).until(() -> ds.getHikariPoolMXBean().getTotalConnections() == 10);
     List<Connection> inUse = borrow(ds, 3);
-    java.util.concurrent.atomic.AtomicInteger waiters = waiterCount(ds);
+    AtomicInteger waiters = waiterCount(ds);
     waiters.incrementAndGet();
     ReclaimResult r;
     try {
@@ -197,32 +228,14 @@ class ShrinkAndRestoreH2Test {
     HikariGovernable g = HikariGovernable.adopt(ds);
     List<Connection> inUse = borrow(ds, 3);
 
-    // When an emergency cleanup soft-evicts them, and two threads start waiting for a connection
+    // When an emergency cleanup soft-evicts them, two threads start waiting for a connection, and
+    // the connections in use are returned (and retired): the pool drains to zero
     reclaim(g, CleanupLevel.EMERGENCY);
-    java.util.concurrent.ExecutorService waiters = java.util.concurrent.Executors.newFixedThreadPool(2);
-    try {
-      List<java.util.concurrent.Future<Integer>> results = new ArrayList<>();
-      for (int i = 0; i < 2; i++) {
-        results.add(waiters.submit(() -> {
-          try (Connection c = ds.getConnection()) {
-            return H2Pools.ping(c);
-          }
-        }));
-      }
-      await().atMost(Duration.ofSeconds(2)).until(() -> ds.getHikariPoolMXBean().getThreadsAwaitingConnection() == 2);
 
-      // and the connections in use are returned (and retired), the pool drains to zero
-      giveBack(inUse);
-
-      // Then the waiting threads still get a connection (HikariCP asks for one only when a
-      // thread starts waiting; with minimum idle 0 nobody would open one again)
-      for (java.util.concurrent.Future<Integer> r : results) {
-        assertThat(r.get(5, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(1);
-      }
-      assertThat(ds.getHikariPoolMXBean().getTotalConnections()).isEqualTo(1);
-    } finally {
-      waiters.shutdownNow();
-    }
+    // Then the waiting threads still get a connection (HikariCP asks for one only when a thread
+    // starts waiting; with minimum idle 0 nobody would open one again)
+    twoWaitersGetAConnectionOnceReturned(ds, inUse);
+    assertThat(ds.getHikariPoolMXBean().getTotalConnections()).isEqualTo(1);
     // and restoring brings minimum idle back to the configured 0
     while (!g.restore(new RestoreRequest(50)).atConfigured()) {
       // steps
@@ -251,24 +264,7 @@ class ShrinkAndRestoreH2Test {
 
     // and two threads that start waiting now still get a connection once the in-use ones are
     // returned and retired (the pool drains to zero, and with minimum idle 0 nobody would open one)
-    java.util.concurrent.ExecutorService waiters = java.util.concurrent.Executors.newFixedThreadPool(2);
-    try {
-      List<java.util.concurrent.Future<Integer>> results = new ArrayList<>();
-      for (int i = 0; i < 2; i++) {
-        results.add(waiters.submit(() -> {
-          try (Connection c = ds.getConnection()) {
-            return H2Pools.ping(c);
-          }
-        }));
-      }
-      await().atMost(Duration.ofSeconds(2)).until(() -> ds.getHikariPoolMXBean().getThreadsAwaitingConnection() == 2);
-      giveBack(inUse);
-      for (java.util.concurrent.Future<Integer> r : results) {
-        assertThat(r.get(5, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(1);
-      }
-    } finally {
-      waiters.shutdownNow();
-    }
+    twoWaitersGetAConnectionOnceReturned(ds, inUse);
     // and restoring brings minimum idle back to the configured 0
     while (!g.restore(new RestoreRequest(50)).atConfigured()) {
       // steps
@@ -297,24 +293,7 @@ class ShrinkAndRestoreH2Test {
 
     // and two threads that start waiting (the pool is at its maximum, so HikariCP opens nothing for
     // them) get a connection once the in-use ones are returned and retired
-    java.util.concurrent.ExecutorService waiters = java.util.concurrent.Executors.newFixedThreadPool(2);
-    try {
-      List<java.util.concurrent.Future<Integer>> results = new ArrayList<>();
-      for (int i = 0; i < 2; i++) {
-        results.add(waiters.submit(() -> {
-          try (Connection c = ds.getConnection()) {
-            return H2Pools.ping(c);
-          }
-        }));
-      }
-      await().atMost(Duration.ofSeconds(2)).until(() -> ds.getHikariPoolMXBean().getThreadsAwaitingConnection() == 2);
-      giveBack(inUse);
-      for (java.util.concurrent.Future<Integer> r : results) {
-        assertThat(r.get(5, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(1);
-      }
-    } finally {
-      waiters.shutdownNow();
-    }
+    twoWaitersGetAConnectionOnceReturned(ds, inUse);
 
     // and once no connection is in use, a restore is pending again and ends minimum idle at 0
     await().atMost(Duration.ofSeconds(5)).until(() -> ds.getHikariPoolMXBean().getActiveConnections() == 0);
