@@ -264,21 +264,24 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
     return inflate(c);
   }
 
-  /** Stores the value in L1 (unless admission is stopped) and in L2. */
+  /**
+   * Stores the value in L2, then in L1 (unless admission is stopped: then the key leaves L1). L1
+   * comes last so that a concurrent miss that read the old value from L2 before the write cannot
+   * leave it in L1 after the put returns.
+   */
   public void put(K key, V value) {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(value, "value");
-    byte[] encoded = null;
+    byte[] encoded = l2 != null || compressL1 ? codec.encode(value) : null;
+    if (l2 != null) {
+      writeL2(key, encoded, false);
+    }
     if (admissionStopped) {
       l1.invalidate(key);
     } else if (compressL1) {
-      encoded = codec.encode(value);
       l1.put(key, toL1(value, encoded));
     } else {
       l1.put(key, value);
-    }
-    if (l2 != null) {
-      writeL2(key, encoded != null ? encoded : codec.encode(value), false);
     }
   }
 
@@ -330,6 +333,10 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
           publishL2(k, encoded, seq);
         }
         Object held = compressL1 ? toL1(v, encoded) : v;
+        if ((seq & 1) != 0) { // began while a clear ran: dropped, and not counted as under way
+          dropped[0] = v;
+          return null;
+        }
         publish[0] = enterPublish(seq);
         if (clearOverlapped(seq)) {
           dropped[0] = v;
@@ -337,13 +344,13 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
         }
         return held;
       });
-      if (publish[0] != null && stored != null && clearOverlapped(seq)) {
-        l1Map.remove(key, stored); // a clear began after the check above (it waits for this, bounded)
-      }
     } finally {
       if (publish[0] != null) {
-        publish[0].decrementAndGet();
+        publish[0].decrementAndGet(); // stored: a clear from here on finds it in L1
       }
+    }
+    if (publish[0] != null && stored != null && clearOverlapped(seq)) {
+      l1Map.remove(key, stored); // a clear began after the check in the compute
     }
     if (stored == null) {
       return (V) dropped[0];
@@ -383,6 +390,9 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
 
   /** Writes a value a read loaded to L2 (SET NX), unless a clear began since the read did. */
   private void publishL2(K key, byte[] encoded, long seq) {
+    if ((seq & 1) != 0) {
+      return; // began while a clear ran
+    }
     AtomicLong publish = enterPublish(seq);
     try {
       if (!clearOverlapped(seq)) {
@@ -657,7 +667,7 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
       // present again: a newer read or put filled L1 and wrote L2 itself
       l1Map.computeIfAbsent(key, k -> {
         int stripe = stripe(k);
-        if (invalidations.get(stripe) == before[stripe]) {
+        if (invalidations.get(stripe) == before[stripe] && (seq & 1) == 0) {
           AtomicLong publish = enterPublish(seq);
           try {
             if (!clearOverlapped(seq)) {
@@ -876,6 +886,9 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
     long bytes = 0;
     long keys = 0;
     String error = null;
+    // an interrupted caller (say the governor thread) still clears: parkNanos and Redis's futures
+    // would return at once while the flag is set; it is put back after
+    boolean interrupted = Thread.interrupted();
     synchronized (clearMutex) {
       long seq = clears.incrementAndGet() - 1;
       try {
@@ -896,6 +909,9 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
         }
       } finally {
         clears.incrementAndGet();
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
       }
     }
     LOG.info("memgov cache '{}': cleared {}: {} L1 entries ({} bytes), {} L2 keys{}", name, tier.wireName(), entries,

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.memgov.core.CacheTier;
 import dev.memgov.core.CleanupLevel;
 import dev.memgov.core.ReclaimRequest;
+import dev.memgov.core.RestoreRequest;
 import dev.memgov.core.Trigger;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -182,6 +183,27 @@ class GovernedCacheRaceTest {
     // Then nothing old is left: not in L1, not in L2
     assertThat(c.get(1)).isEqualTo("new");
     assertThat(other("inv-l1").getIfPresent(1)).isEqualTo("new");
+  }
+
+  @Test
+  void aGetThatRefillsL1FromL2DuringAPutLeavesThePutsValueInL1() throws Exception {
+    // Given "old" in both tiers, then an emergency: L1 cleared, admission stopped
+    var c = cache("put-refill", 1 << 20, false);
+    c.put(1, "old");
+    c.reclaim(request(CleanupLevel.EMERGENCY));
+
+    // When, in the middle of put(1, "new") (at its Redis key encoding), the calm restore resumes
+    // admission and a get refills L1 from what L2 holds
+    onKeyEncode.set(() -> {
+      c.restore(new RestoreRequest(100));
+      alongside(() -> c.get(1));
+    });
+    c.put(1, "new");
+    joinRacers();
+
+    // Then this instance serves the put's value, not the one the get read before the write
+    assertThat(c.getIfPresent(1)).isEqualTo("new");
+    assertThat(other("put-refill").getIfPresent(1)).isEqualTo("new");
   }
 
   @Test
