@@ -25,9 +25,13 @@ final class RedisUris {
     if (at < 0) {
       return uri;
     }
+    return uri.substring(0, userInfoStart(uri, at)) + "***" + uri.substring(at);
+  }
+
+  /** Where the user info ending at {@code at} begins: after {@code ://}, or at 0 without one. */
+  private static int userInfoStart(String uri, int at) {
     int scheme = uri.indexOf("://");
-    int start = scheme >= 0 && scheme < at ? scheme + 3 : 0;
-    return uri.substring(0, start) + "***" + uri.substring(at);
+    return scheme >= 0 && scheme < at ? scheme + 3 : 0;
   }
 
   /**
@@ -42,8 +46,7 @@ final class RedisUris {
     if (at < 0) {
       return text;
     }
-    int scheme = uri.indexOf("://");
-    String userInfo = uri.substring(scheme >= 0 && scheme < at ? scheme + 3 : 0, at);
+    String userInfo = uri.substring(userInfoStart(uri, at), at);
     String out = text.replace(uri, mask(uri));
     int colon = userInfo.indexOf(':');
     for (String secret : new String[] {userInfo, colon >= 0 ? userInfo.substring(colon + 1) : userInfo}) {

@@ -113,11 +113,9 @@ public final class ThreadPoolGovernable implements Governable {
    * ({@link #adopt}); the core size and the core-thread timeout then still need the restore.
    */
   @Override
-  public boolean restorePending() {
-    synchronized (this) {
-      return !executor.isShutdown() && (executor.getMaximumPoolSize() < configuredMax
-          || executor.getCorePoolSize() < configuredCore || coreTimeoutSetByCleanup);
-    }
+  public synchronized boolean restorePending() {
+    return !executor.isShutdown() && (executor.getMaximumPoolSize() < configuredMax
+        || executor.getCorePoolSize() < configuredCore || coreTimeoutSetByCleanup);
   }
 
   @Override
