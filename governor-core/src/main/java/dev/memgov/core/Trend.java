@@ -6,7 +6,8 @@ package dev.memgov.core;
  * <p>This record is immutable and thread-safe.
  *
  * @param bytesPerMinute slope of the after-GC old-generation occupancy, NaN while too few GCs
- * @param leakSuspected {@code true} when the live set kept rising across the configured number of GCs
+ * @param leakSuspected {@code true} when the live set, less what the governables hold, kept rising
+ *     across the configured number of GCs (a cache filling toward its budget is not a leak)
  * @param secondsToLimit estimated seconds until the governing limit is reached at this slope, or
  *     -1 when not rising or unknown
  * @param samples how many after-GC points the estimate rests on

@@ -586,6 +586,22 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
     }
   }
 
+  /**
+   * The governables' summed footprint, set apart from the live set in the leak test (a cache
+   * filling toward its budget is not a leak); one that fails to answer counts 0.
+   */
+  private long governedFootprint() {
+    long sum = 0;
+    for (Governable g : governables) {
+      try {
+        sum += Math.max(0, g.footprintBytes());
+      } catch (RuntimeException e) {
+        // counted as 0: the leak test then sees its bytes as the live set's
+      }
+    }
+    return sum;
+  }
+
   /** Whether any governable has a restore step to take (a step with none would only starve idle). */
   private boolean anyRestorePending() {
     for (Governable g : governables) {
@@ -744,7 +760,7 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
         && p.governing() == Signal.HEAP && prev.governing() == Signal.HEAP) {
       trend = prevTrend; // heap-governed and no GC since: no new point, same after-GC figure, same trend
     } else {
-      Trend t = trendEstimator.update(snap, p);
+      Trend t = trendEstimator.update(snap, p, this::governedFootprint);
       trend = t == null ? Trend.UNKNOWN : t;
     }
     history.add(snap);
@@ -768,8 +784,8 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
       // a streak not yet announced: at once, or when the interval after the last warning has passed
       leakAnnounced = true;
       lastLeakWarningNanos = now;
-      LOG.warn("memgov '{}': the live set rose across {} GCs ({} per minute): a leak is suspected", name,
-          policy.leakGcCount(), Bytes.format((long) trend.bytesPerMinute()));
+      LOG.warn("memgov '{}': the live set rose across {} GCs ({} per minute), more than the governables grew:"
+          + " a leak is suspected", name, policy.leakGcCount(), Bytes.format((long) trend.bytesPerMinute()));
       if (events.wants(GovernorEvent.LeakSuspected.class)) {
         events.publish(new GovernorEvent.LeakSuspected(clock.currentTimeMillis(), trend));
       }

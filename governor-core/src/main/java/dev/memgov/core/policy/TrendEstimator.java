@@ -4,6 +4,7 @@ import dev.memgov.core.GovernorPolicy;
 import dev.memgov.core.MemorySnapshot;
 import dev.memgov.core.Pressure;
 import dev.memgov.core.Trend;
+import java.util.function.LongSupplier;
 
 /**
  * Estimates where the live set is heading from the old-generation occupancy after each GC.
@@ -19,10 +20,16 @@ import dev.memgov.core.Trend;
  *   slope = Σ (t_i − t̄)(y_i − ȳ) / Σ (t_i − t̄)²        [bytes per minute]
  * </pre>
  *
- * <p><b>Leak suspected</b> when each of the last {@code leakGcCount} points was higher than the one
- * before it (the live set rose across that many consecutive GCs) and the slope is positive. Under
- * G1 the old generation after young GCs rises between mixed collections by what was promoted, so
- * a short streak is normal there; the default of 8 asks for a long one.
+ * <p><b>Leak suspected</b> when the live set <em>less what the governables hold</em> rose across
+ * the last {@code leakGcCount} consecutive GCs and its slope is positive. Each point also records
+ * {@code y − governed}, the governables' summed footprint read when the point is added (see
+ * {@link #update(MemorySnapshot, Pressure, LongSupplier)}), and the streak and slope of the leak
+ * test are taken over those: a cache filling toward its budget raises the live set GC after GC,
+ * but it is bounded and memgov gives it back, so it is not a leak (without this every governed
+ * app warned "leak suspected" while its caches warmed up). Under G1 the old generation after young
+ * GCs rises between mixed collections by what was promoted, so a short streak is normal there; the
+ * default of 8 asks for a long one. The reported slope ({@link Trend#bytesPerMinute()}) and the
+ * seconds to the limit stay those of the whole live set: a cache growing uses headroom too.
  *
  * <p><b>Seconds to limit</b> for the pressure's governing signal, with {@code headroom = limit −
  * value} (heap: heap max − after-GC occupancy; RSS: RSS limit − RSS; container: limit − working
@@ -41,9 +48,12 @@ public final class TrendEstimator {
   private final int capacity;
   private final double[] minutes;
   private final long[] bytes;
+  /** {@code bytes} less the governables' footprint at the same point. */
+  private final long[] ungoverned;
   private int head;
   private int size;
   private long lastGcCount = Long.MIN_VALUE;
+  /** Consecutive rises of {@code ungoverned}. */
   private int rises;
 
   public TrendEstimator(GovernorPolicy policy) {
@@ -51,30 +61,43 @@ public final class TrendEstimator {
     this.capacity = Math.max(leakGcCount + 1, 16);
     this.minutes = new double[capacity];
     this.bytes = new long[capacity];
+    this.ungoverned = new long[capacity];
   }
 
-  /** Feeds one snapshot (a point is added only when a GC has happened since the last one). */
+  /**
+   * Feeds one snapshot (a point is added only when a GC has happened since the last one), with no
+   * governables' footprint to set apart: the leak test runs on the whole live set.
+   */
   public Trend update(MemorySnapshot snapshot, Pressure pressure) {
+    return update(snapshot, pressure, () -> 0);
+  }
+
+  /**
+   * Feeds one snapshot (a point is added only when a GC has happened since the last one).
+   * {@code governedBytes} is read only when a point is added: the bytes the governables hold now
+   * (negative when unknown, read as 0), set apart from the live set for the leak test.
+   */
+  public Trend update(MemorySnapshot snapshot, Pressure pressure, LongSupplier governedBytes) {
     long gcCount = snapshot.gcCount();
     long y = snapshot.oldGenAfterGc();
     if (gcCount >= 0 && gcCount != lastGcCount) {
       lastGcCount = gcCount;
       if (y >= 0) {
-        add(snapshot.nanoTime() / 60e9, y);
+        add(snapshot.nanoTime() / 60e9, y, y - Math.max(0, governedBytes.getAsLong()));
       }
     }
     if (size == 0) {
       return Trend.UNKNOWN;
     }
-    double slope = slope();
-    boolean leak = rises >= leakGcCount && slope > 0;
+    double slope = slope(bytes);
+    boolean leak = rises >= leakGcCount && slope(ungoverned) > 0;
     return new Trend(slope, leak, secondsToLimit(snapshot, pressure, slope), size);
   }
 
-  private void add(double t, long y) {
+  private void add(double t, long y, long yUngoverned) {
     if (size > 0) {
-      long previous = bytes[(head + size - 1) % capacity];
-      rises = y > previous ? rises + 1 : 0;
+      long previous = ungoverned[(head + size - 1) % capacity];
+      rises = yUngoverned > previous ? rises + 1 : 0;
     }
     if (size == capacity) {
       head = (head + 1) % capacity;
@@ -83,10 +106,11 @@ public final class TrendEstimator {
     int at = (head + size) % capacity;
     minutes[at] = t;
     bytes[at] = y;
+    ungoverned[at] = yUngoverned;
     size++;
   }
 
-  private double slope() {
+  private double slope(long[] ys) {
     if (size < 3) {
       return Double.NaN;
     }
@@ -96,7 +120,7 @@ public final class TrendEstimator {
     for (int i = 0; i < size; i++) {
       int k = (head + i) % capacity;
       meanT += minutes[k] - t0;
-      meanY += bytes[k];
+      meanY += ys[k];
     }
     meanT /= size;
     meanY /= size;
@@ -105,7 +129,7 @@ public final class TrendEstimator {
     for (int i = 0; i < size; i++) {
       int k = (head + i) % capacity;
       double dt = minutes[k] - t0 - meanT;
-      sxy += dt * (bytes[k] - meanY);
+      sxy += dt * (ys[k] - meanY);
       sxx += dt * dt;
     }
     return sxx > 0 ? sxy / sxx : Double.NaN;

@@ -227,6 +227,24 @@ class GovernorThreadTest {
   }
 
   @Test
+  void aCacheFillingToItsBudgetIsNoLeak() {
+    TestGovernable cache = new TestGovernable("cache", RebuildCost.CHEAP, 0);
+    DefaultMemoryGovernor g = governor(GovernorPolicy.builder().timerTriggerEnabled(false).leakGcCount(3), cache);
+    List<GovernorEvent.LeakSuspected> leaks = new CopyOnWriteArrayList<>();
+    g.subscribe(GovernorEvent.LeakSuspected.class, leaks::add);
+    for (int i = 0; i < 8; i++) {
+      // the live set rises by what the cache holds more: 10 MiB per GC
+      cache.fill(i * 10 * MIB);
+      sensor.ratio((200 * MIB + i * 10 * MIB) / (double) ScriptedSensor.HEAP_MAX).gc();
+      clock.advance(Duration.ofSeconds(10));
+      g.tickNow();
+    }
+    assertThat(leaks).isEmpty();
+    assertThat(g.status().trend().leakSuspected()).isFalse();
+    assertThat(g.status().trend().bytesPerMinute()).isPositive();
+  }
+
+  @Test
   void aFlappingLeakFlagWarnsAtMostOncePerTenMinutes() {
     DefaultMemoryGovernor g = governor(GovernorPolicy.builder().timerTriggerEnabled(false).leakGcCount(3));
     List<GovernorEvent.LeakSuspected> leaks = new CopyOnWriteArrayList<>();

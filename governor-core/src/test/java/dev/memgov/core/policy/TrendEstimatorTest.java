@@ -103,6 +103,44 @@ class TrendEstimatorTest {
   }
 
   @Test
+  void aLiveSetRisingWithTheGovernablesIsNoLeakButStillASlope() {
+    TrendEstimator t = new TrendEstimator(GovernorPolicy.builder().leakGcCount(4).build());
+    Trend trend = null;
+    // a cache filling: +5 MiB per GC, all of it in the governables' footprint (which the estimate
+    // reads a little off either way, as a weigher's does)
+    long[] off = {0, MIB / 4, -MIB / 4, MIB / 8, -MIB / 8, 0, MIB / 4, -MIB / 4, 0, MIB / 8};
+    for (int i = 0; i < 10; i++) {
+      long governed = 5 * MIB * i + off[i];
+      trend = t.update(gc(i + 1, 30L * i, 100 * MIB + 5 * MIB * i), governedBy(Signal.HEAP), () -> governed);
+      assertThat(trend.leakSuspected()).as("after %d GCs", i + 1).isFalse();
+    }
+    assertThat(trend.bytesPerMinute()).as("the whole live set's slope").isCloseTo(10.0 * MIB, within(1.0));
+    assertThat(trend.secondsToLimit()).isPositive();
+  }
+
+  @Test
+  void aLiveSetRisingFasterThanTheGovernablesIsALeak() {
+    TrendEstimator t = new TrendEstimator(GovernorPolicy.builder().leakGcCount(4).build());
+    Trend trend = null;
+    for (int i = 0; i <= 4; i++) {
+      long governed = 5 * MIB * i;
+      // the governables grow 5 MiB per GC, the live set 6: 1 MiB per GC is someone else's
+      trend = t.update(gc(i + 1, 30L * i, 100 * MIB + 6 * MIB * i), governedBy(Signal.HEAP), () -> governed);
+      assertThat(trend.leakSuspected()).as("after %d rises", i).isEqualTo(i == 4);
+    }
+  }
+
+  @Test
+  void anUnknownGovernedFootprintCountsAsNone() {
+    TrendEstimator t = new TrendEstimator(GovernorPolicy.builder().leakGcCount(3).build());
+    Trend trend = null;
+    for (int i = 0; i <= 3; i++) {
+      trend = t.update(gc(i + 1, 10L * i, (100 + i) * MIB), governedBy(Signal.HEAP), () -> -1);
+    }
+    assertThat(trend.leakSuspected()).isTrue();
+  }
+
+  @Test
   void aFlatOrFallingLiveSetIsNoLeakAndHasNoTimeToLimit() {
     TrendEstimator t = new TrendEstimator(GovernorPolicy.builder().leakGcCount(3).build());
     Trend trend = null;
