@@ -1,8 +1,9 @@
 package dev.memgov.cache;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
-import java.util.function.Function;
 
 /**
  * Turns a cache value into bytes and back: for the L2 store, for compression, and (through {@link
@@ -42,16 +43,29 @@ public interface ValueCodec<V> {
   }
 
   /**
-   * A codec for a user type from two functions, e.g. Jackson's {@code writeValueAsBytes} and
-   * {@code readValue}.
+   * A codec for a user type from two functions that may throw checked exceptions, e.g. Jackson's
+   * {@code ObjectMapper}: {@code ValueCodec.of(json::writeValueAsBytes, b -> json.readValue(b,
+   * User.class))}. What they throw reaches the caller unchecked: a {@code RuntimeException} as it
+   * is, an {@code IOException} as an {@link UncheckedIOException}, any other checked exception as
+   * a {@link CodecException}. A decoder's failure is a corrupt read to the cache (a counted miss);
+   * an encoder's reaches the caller of {@code put} or {@code get} (nothing is cached).
    */
-  static <V> ValueCodec<V> of(Function<V, byte[]> encoder, Function<byte[], V> decoder) {
+  static <V> ValueCodec<V> of(Encoder<? super V> encoder, Decoder<? extends V> decoder) {
     Objects.requireNonNull(encoder, "encoder");
     Objects.requireNonNull(decoder, "decoder");
     return new ValueCodec<>() {
       @Override
       public byte[] encode(V value) {
-        byte[] b = encoder.apply(value);
+        byte[] b;
+        try {
+          b = encoder.encode(value);
+        } catch (RuntimeException e) {
+          throw e;
+        } catch (IOException e) {
+          throw new UncheckedIOException("memgov cache: the codec's encoder failed: " + e, e);
+        } catch (Exception e) {
+          throw new CodecException("memgov cache: the codec's encoder failed: " + e, e);
+        }
         if (b == null) {
           throw new IllegalStateException("memgov cache: the codec's encoder returned null for a value");
         }
@@ -60,9 +74,38 @@ public interface ValueCodec<V> {
 
       @Override
       public V decode(byte[] bytes) {
-        return decoder.apply(bytes);
+        try {
+          return decoder.decode(bytes);
+        } catch (RuntimeException e) {
+          throw e;
+        } catch (IOException e) {
+          throw new UncheckedIOException("memgov cache: the codec's decoder failed: " + e, e);
+        } catch (Exception e) {
+          throw new CodecException("memgov cache: the codec's decoder failed: " + e, e);
+        }
       }
     };
+  }
+
+  /** A value to bytes, for {@link #of}; may throw (a JSON mapper's write does). */
+  @FunctionalInterface
+  interface Encoder<V> {
+    byte[] encode(V value) throws Exception;
+  }
+
+  /** Bytes back to a value, for {@link #of}; may throw (a JSON mapper's read does). */
+  @FunctionalInterface
+  interface Decoder<V> {
+    V decode(byte[] bytes) throws Exception;
+  }
+
+  /** A checked exception other than {@code IOException} thrown by an {@link #of} codec's function. */
+  final class CodecException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public CodecException(String message, Throwable cause) {
+      super(message, cause);
+    }
   }
 }
 

@@ -280,6 +280,27 @@ class GovernedCacheRedisTest {
   }
 
   @Test
+  void aDecoderThrowingACheckedExceptionIsACountedMissNotAnError() {
+    var c = GovernedCache.<Integer, Integer>builder("checked", ValueCodec.of(
+            (Integer v) -> Integer.toString(v).getBytes(StandardCharsets.US_ASCII),
+            b -> {
+              if (b.length == 0 || !Character.isDigit(b[0])) {
+                throw new java.io.IOException("not a number"); // checked, as a JSON mapper's read is
+              }
+              return Integer.parseInt(new String(b, StandardCharsets.US_ASCII));
+            }))
+        .redis(redis.uri()).l2Timeout(Duration.ofSeconds(2)).build();
+    caches.add(c);
+    raw.set("memgov:checked:1", StoredForm.write("x1".getBytes(StandardCharsets.US_ASCII), 1024));
+    raw.set("memgov:checked:2", StoredForm.write("2".getBytes(StandardCharsets.US_ASCII), 1024));
+
+    assertThat(c.getIfPresent(1)).isNull();
+    assertThat(c.getIfPresent(2)).isEqualTo(2);
+    assertThat(c.stats().corruptReads()).isEqualTo(1);
+    assertThat(raw.exists("memgov:checked:1")).as("the unreadable value is deleted").isZero();
+  }
+
+  @Test
   void invalidateRemovesFromBothTiers() {
     var c = cache("inv", 1 << 20, false);
     c.put(1, "v");
