@@ -192,7 +192,10 @@ public final class GovernorPolicy {
     return settleWindow;
   }
 
-  /** How long the figure must stay below WARNING minus hysteresis before budgets grow back. */
+  /**
+   * How long the figure must stay below WARNING minus hysteresis, and how long since the last
+   * standard-or-higher cleanup, before budgets grow back.
+   */
   public Duration calmWindow() {
     return calmWindow;
   }
@@ -237,7 +240,13 @@ public final class GovernorPolicy {
     return timerTriggerEnabled;
   }
 
-  /** Whether aggressive and emergency cleanups may request a GC. */
+  /**
+   * Whether the governor may run {@code System.gc()}. It gates every GC memgov requests: the JVM
+   * governable's GC in {@code aggressive} and {@code emergency} cleanups, and in {@code standard}
+   * ones when the RSS or container signal governs (off, the {@code MaxHeapFreeRatio} that such
+   * pressure lowers is left alone too, as no GC would apply it); the heap confirmation GC (see
+   * {@link #heapConfirmInterval()}); and the GC of the idle give-back (see {@link #idleAfter()}).
+   */
   public boolean systemGcEnabled() {
     return systemGcEnabled;
   }
@@ -255,7 +264,11 @@ public final class GovernorPolicy {
     return heapConfirmInterval;
   }
 
-  /** Whether aggressive and emergency cleanups may trim the native heap (where the JVM can). */
+  /**
+   * Whether the governor may trim the native heap (where the JVM can): in {@code aggressive} and
+   * {@code emergency} cleanups, in {@code standard} ones when the RSS or container signal governs,
+   * and in the idle give-back (see {@link #idleAfter()}).
+   */
   public boolean nativeTrimEnabled() {
     return nativeTrimEnabled;
   }
