@@ -312,7 +312,10 @@ public final class GovernorPolicy {
     return idleCacheShedPercent;
   }
 
-  /** Every setting by its property key, in a stable order, for status views and logs. */
+  /**
+   * Every setting by its camel-case key name ({@link Key#camel()}, e.g. {@code rssLimit}, {@code
+   * gcTrigger}, {@code cooldownLight}), in a stable order, for status views and logs.
+   */
   public Map<String, Object> asMap() {
     Map<String, Object> m = new LinkedHashMap<>();
     for (Key key : Key.values()) {
@@ -379,7 +382,13 @@ public final class GovernorPolicy {
       this.read = read;
     }
 
-    /** The builder's name for this setting, e.g. {@code warningPercent}. */
+    /**
+     * The setting's camel-case name, e.g. {@code warningPercent}: the key of {@link
+     * GovernorPolicy#asMap()}. For most settings it is also the builder method's name; not for
+     * {@code cooldownLight} and the other cooldowns ({@code cooldown(level, duration)}), {@code
+     * rssLimit} ({@code rssLimitBytes}) or the switches ({@code gcTrigger} is {@code
+     * gcTriggerEnabled}, and so on).
+     */
     public String camel() {
       return camel;
     }
