@@ -14,10 +14,14 @@ import java.util.function.Function;
  * and which JVM actions are allowed.
  *
  * <p>Build one with {@link #builder()}, or read one from properties ({@code memgov.*} keys) or
- * environment variables ({@code MEMGOV_*}). Each setter checks its own value; {@link
- * Builder#build()} checks the combination. A bad value is rejected with a message naming the key,
- * the rule and the value, for example {@code "warningPercent must be between 1 and 99, but was
- * 120"}.
+ * environment variables ({@code MEMGOV_*}). Nothing reads them on its own: a governor built
+ * without {@code policy(...)} uses {@link #defaults()}, so an app that wants {@code MEMGOV_*}
+ * variables or {@code -Dmemgov.*} system properties to apply passes {@code
+ * fromEnvironment(System.getenv())} or {@code fromProperties(System.getProperties())}.
+ *
+ * <p>Each setter checks its own value; {@link Builder#build()} checks the combination. A bad
+ * value is rejected with a message naming the key, the rule and the value, for example {@code
+ * "warningPercent must be between 1 and 99, but was 120"}.
  *
  * <p>This class is immutable and thread-safe.
  */

@@ -38,7 +38,12 @@ public final class MemoryGovernorBuilder {
     return this;
   }
 
-  /** The policy; default {@link GovernorPolicy#defaults()}. */
+  /**
+   * The policy; default {@link GovernorPolicy#defaults()}. The environment and system properties
+   * are not read unless passed: {@code GovernorPolicy.fromEnvironment(System.getenv())} for
+   * {@code MEMGOV_*} variables, {@code GovernorPolicy.fromProperties(System.getProperties())} for
+   * {@code -Dmemgov.*}.
+   */
   public MemoryGovernorBuilder policy(GovernorPolicy policy) {
     this.policy = Objects.requireNonNull(policy, "policy");
     return this;
