@@ -25,9 +25,9 @@ import java.util.Map;
 /**
  * Renders the core's records as the JSON of the API. The wire rule for figures that cannot be
  * read: the field is {@code null} and the response's {@code "unknown"} object holds, under the
- * field's dotted path, why (for example {@code "signals.rss.limitBytes": "no RSS limit
- * configured (memgov.rss-limit)"}). A figure is never rendered as a silent -1. Enums are lower
- * case. Stateless and thread-safe.
+ * field's dotted path, why (for example {@code "signals.rss.limitBytes": "no rssLimit
+ * configured"}). A figure is never rendered as a silent -1. Enums are lower case. Stateless and
+ * thread-safe.
  */
 final class JsonViews {
 
@@ -108,7 +108,7 @@ final class JsonViews {
   }
 
   private static String rssLimitWhy(MemorySnapshot s) {
-    return s.unknownReasons().getOrDefault("rssLimit", "no RSS limit configured (memgov.rss-limit)");
+    return s.unknownReasons().getOrDefault("rssLimit", "no rssLimit configured");
   }
 
   private static String rssRatioWhy(MemorySnapshot s) {
