@@ -78,13 +78,14 @@ public final class GovernedCacheBuilder<K, V> {
 
   /**
    * Enables L2 on Redis (needs {@code io.lettuce:lettuce-core} on the classpath): {@code
-   * redis://host:port[/db]}, {@code rediss://...}, {@code redis-sentinel://host:port[,host:port]#master}
-   * or {@code redis-cluster://host:port[,host:port]}.
+   * redis://host:port[/db]}, {@code rediss://...} (TLS), {@code redis-socket:///path/to/socket},
+   * {@code redis-sentinel://host:port[,host:port]#master}, {@code
+   * redis-cluster://host:port[,host:port]} or {@code rediss-cluster://host:port[,host:port]} (TLS).
    */
   public GovernedCacheBuilder<K, V> redis(String uri) {
     if (uri == null || !uri.trim().matches("(?i)(redis|rediss|redis-sentinel|redis-socket|redis-cluster|rediss-cluster)://.+")) {
-      throw new IllegalArgumentException("redis uri must be a redis://, rediss://, redis-sentinel:// or "
-          + "redis-cluster:// URI, but was " + (uri == null ? "null" : "'" + RedisUris.mask(uri) + "'"));
+      throw new IllegalArgumentException("redis uri must be a redis://, rediss://, redis-socket://, "
+          + "redis-sentinel://, redis-cluster:// or rediss-cluster:// URI, but was " + (uri == null ? "null" : "'" + RedisUris.mask(uri) + "'"));
     }
     this.redisUri = uri.trim();
     return this;

@@ -40,8 +40,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Redis L2 of one cache, through Lettuce: standalone ({@code redis://}, {@code rediss://}),
- * Sentinel ({@code redis-sentinel://}) and Cluster ({@code redis-cluster://host:port,host:port}).
+ * The Redis L2 of one cache, through Lettuce: standalone ({@code redis://}, {@code rediss://},
+ * {@code redis-socket://}), Sentinel ({@code redis-sentinel://}) and Cluster ({@code
+ * redis-cluster://host:port,host:port}, {@code rediss-cluster://} with TLS).
  *
  * <p>Faults never reach the cache's caller: every call waits at most the configured timeout;
  * after {@value #FAILURE_THRESHOLD} consecutive failures L2 is skipped (circuit open) and a
@@ -147,8 +148,8 @@ final class RedisTier implements AutoCloseable {
    * user info. The parser's exception is not chained: its message may hold the password.
    */
   static List<RedisURI> parse(String cacheName, String uri) {
-    String accepted = "redis://host:port[/db], rediss://..., redis-sentinel://host:port[,host:port]#master, "
-        + "redis-cluster://host:port[,host:port]";
+    String accepted = "redis://host:port[/db], rediss://..., redis-socket:///path/to/socket, "
+        + "redis-sentinel://host:port[,host:port]#master, redis-cluster://host:port[,host:port] or rediss-cluster://...";
     try {
       if (uri.startsWith("redis-cluster://") || uri.startsWith("rediss-cluster://")) {
         boolean tls = uri.startsWith("rediss");

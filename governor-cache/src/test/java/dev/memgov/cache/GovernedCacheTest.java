@@ -69,7 +69,8 @@ class GovernedCacheTest {
     assertThatThrownBy(() -> b.ttl(Duration.ofSeconds(-1))).hasMessageStartingWith("ttl must be between 1 ms and ")
         .hasMessageEndingWith("but was PT-1S");
     assertThatThrownBy(() -> b.redis("http://x"))
-        .hasMessage("redis uri must be a redis://, rediss://, redis-sentinel:// or redis-cluster:// URI, but was 'http://x'");
+        .hasMessage("redis uri must be a redis://, rediss://, redis-socket://, redis-sentinel://, redis-cluster:// or "
+            + "rediss-cluster:// URI, but was 'http://x'");
     assertThatThrownBy(() -> b.redis("redis-cluster://,").build())
         .hasMessageContaining("memgov cache 'ok': redis must be one of redis://")
         .hasMessageContaining("but was 'redis-cluster://,' (no host)");

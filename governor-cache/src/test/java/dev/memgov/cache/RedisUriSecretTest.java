@@ -30,8 +30,8 @@ class RedisUriSecretTest {
   void aRejectedSchemeIsShownWithoutItsUserInfo() {
     assertThatThrownBy(() -> builder().redis("http://admin:" + SECRET + "@cache.internal:6379"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("redis uri must be a redis://, rediss://, redis-sentinel:// or redis-cluster:// URI, "
-            + "but was 'http://***@cache.internal:6379'")
+        .hasMessage("redis uri must be a redis://, rediss://, redis-socket://, redis-sentinel://, redis-cluster:// or "
+            + "rediss-cluster:// URI, but was 'http://***@cache.internal:6379'")
         .satisfies(e -> assertThat(String.valueOf(e.getCause())).doesNotContain(SECRET));
   }
 
