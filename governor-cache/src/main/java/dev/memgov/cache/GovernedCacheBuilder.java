@@ -87,7 +87,10 @@ public final class GovernedCacheBuilder<K, V> {
       throw new IllegalArgumentException("redis uri must be a redis://, rediss://, redis-socket://, "
           + "redis-sentinel://, redis-cluster:// or rediss-cluster:// URI, but was " + (uri == null ? "null" : "'" + RedisUris.mask(uri) + "'"));
     }
-    this.redisUri = uri.trim();
+    // URI schemes are case-insensitive (RFC 3986); the tier and Lettuce match them in lower case
+    String trimmed = uri.trim();
+    int colon = trimmed.indexOf(':');
+    this.redisUri = trimmed.substring(0, colon).toLowerCase(java.util.Locale.ROOT) + trimmed.substring(colon);
     return this;
   }
 

@@ -301,6 +301,17 @@ class GovernedCacheRedisTest {
   }
 
   @Test
+  void theUrisSchemeIsCaseInsensitive() {
+    String upper = "REDIS" + redis.uri().substring("redis".length());
+    var c = GovernedCache.<Integer, String>builder("upper", ValueCodec.utf8()).redis(upper).build();
+    caches.add(c);
+    c.put(1, "v");
+    c.clear(CacheTier.L1);
+    assertThat(c.get(1)).isEqualTo("v");
+    assertThat(c.stats().l2Hits()).isEqualTo(1);
+  }
+
+  @Test
   void invalidateRemovesFromBothTiers() {
     var c = cache("inv", 1 << 20, false);
     c.put(1, "v");
