@@ -21,6 +21,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -97,7 +98,7 @@ class GovernorThreadTest {
         futures.add(callers.submit(sensor::fireGcEnd));
       }
       for (Future<?> f : futures) {
-        f.get();
+        f.get(30, TimeUnit.SECONDS);
       }
     } finally {
       callers.shutdownNow();
@@ -198,13 +199,18 @@ class GovernorThreadTest {
         }
       }
     });
+    reader.setDaemon(true);
     reader.start();
-    for (int i = 0; i < 2000; i++) {
-      sensor.ratio(0.1 + (i % 80) / 100.0);
-      g.tickNow();
+    try {
+      for (int i = 0; i < 2000; i++) {
+        sensor.ratio(0.1 + (i % 80) / 100.0);
+        g.tickNow();
+      }
+    } finally {
+      stop.set(true);
+      reader.join(10_000);
     }
-    stop.set(true);
-    reader.join();
+    assertThat(reader.isAlive()).as("the reader thread ended").isFalse();
     assertThat(torn.get()).isNull();
     assertThat(checked.get()).isPositive();
   }
