@@ -2,6 +2,7 @@ package dev.memgov.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
@@ -19,6 +20,9 @@ import org.junit.jupiter.api.Test;
 
 /** A real ThreadPoolExecutor shrunk and restored while tasks run. */
 class ThreadPoolGovernableTest extends GovernableContractTest {
+  /** Restore loops give up here: a restore that never reaches the configured sizes fails, not hangs. */
+  static final int MAX_RESTORE_STEPS = 100;
+
   final List<ThreadPoolExecutor> pools = new ArrayList<>();
 
   ThreadPoolExecutor pool(int core, int max, int queue) {
@@ -88,6 +92,9 @@ class ThreadPoolGovernableTest extends GovernableContractTest {
     List<Long> budgets = new ArrayList<>();
     RestoreResult step;
     do {
+      if (budgets.size() == MAX_RESTORE_STEPS) {
+        fail("not back at the configured sizes after " + MAX_RESTORE_STEPS + " restore steps: " + budgets);
+      }
       step = g.restore(new RestoreRequest(25));
       budgets.add(g.currentBudget());
     } while (!step.atConfigured());
@@ -174,7 +181,10 @@ class ThreadPoolGovernableTest extends GovernableContractTest {
     p.allowCoreThreadTimeOut(true); // the owner's choice, at adoption
     ThreadPoolGovernable g = ThreadPoolGovernable.adopt("owner", p);
     g.reclaim(new ReclaimRequest(CleanupLevel.STANDARD, 0, Trigger.API));
-    while (g.restorePending()) {
+    for (int steps = 0; g.restorePending(); steps++) {
+      if (steps == MAX_RESTORE_STEPS) {
+        fail("a restore is still pending after " + MAX_RESTORE_STEPS + " restore steps");
+      }
       g.restore(new RestoreRequest(100));
     }
     assertThat(p.allowsCoreThreadTimeOut()).isTrue();

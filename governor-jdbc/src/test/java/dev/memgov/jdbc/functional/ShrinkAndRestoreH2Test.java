@@ -1,6 +1,7 @@
 package dev.memgov.jdbc.functional;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -26,6 +27,8 @@ import org.junit.jupiter.api.Test;
 
 /** Shrink, soft-evict and restore on real HikariCP pools over H2 in memory, called directly. */
 class ShrinkAndRestoreH2Test {
+  /** Restore loops give up here: a restore that never reaches the configured sizes fails, not hangs. */
+  static final int MAX_RESTORE_STEPS = 100;
 
   private final List<HikariDataSource> pools = new ArrayList<>();
 
@@ -38,6 +41,15 @@ class ShrinkAndRestoreH2Test {
     HikariDataSource ds = H2Pools.started(name, max, minIdle);
     pools.add(ds);
     return ds;
+  }
+
+  /** Restores in {@code percent} steps until the pool is at its configured sizes, at most {@link #MAX_RESTORE_STEPS}. */
+  private static void restoreUntilConfigured(HikariGovernable g, int percent) {
+    for (int steps = 1; !g.restore(new RestoreRequest(percent)).atConfigured(); steps++) {
+      if (steps == MAX_RESTORE_STEPS) {
+        fail("not back at the configured sizes after " + MAX_RESTORE_STEPS + " restore steps of " + percent + " %");
+      }
+    }
   }
 
   private static List<Connection> borrow(HikariDataSource ds, int n) throws Exception {
@@ -237,9 +249,7 @@ class ShrinkAndRestoreH2Test {
     twoWaitersGetAConnectionOnceReturned(ds, inUse);
     assertThat(ds.getHikariPoolMXBean().getTotalConnections()).isEqualTo(1);
     // and restoring brings minimum idle back to the configured 0
-    while (!g.restore(new RestoreRequest(50)).atConfigured()) {
-      // steps
-    }
+    restoreUntilConfigured(g, 50);
     assertThat(ds.getMinimumIdle()).isZero();
     assertThat(ds.getMaximumPoolSize()).isEqualTo(3);
   }
@@ -266,9 +276,7 @@ class ShrinkAndRestoreH2Test {
     // returned and retired (the pool drains to zero, and with minimum idle 0 nobody would open one)
     twoWaitersGetAConnectionOnceReturned(ds, inUse);
     // and restoring brings minimum idle back to the configured 0
-    while (!g.restore(new RestoreRequest(50)).atConfigured()) {
-      // steps
-    }
+    restoreUntilConfigured(g, 50);
     assertThat(ds.getMinimumIdle()).isZero();
     assertThat(ds.getMaximumPoolSize()).isEqualTo(3);
   }
@@ -283,7 +291,10 @@ class ShrinkAndRestoreH2Test {
     reclaim(g, CleanupLevel.EMERGENCY);
 
     // When the governor restores the configured sizes while they are still in use
-    while (g.restorePending()) {
+    for (int steps = 0; g.restorePending(); steps++) {
+      if (steps == MAX_RESTORE_STEPS) {
+        fail("a restore is still pending after " + MAX_RESTORE_STEPS + " restore steps");
+      }
       g.restore(new RestoreRequest(50));
     }
 
@@ -349,6 +360,9 @@ class ShrinkAndRestoreH2Test {
     List<String> steps = new ArrayList<>();
     RestoreResult r;
     do {
+      if (steps.size() == MAX_RESTORE_STEPS) {
+        fail("not back at the configured sizes after " + MAX_RESTORE_STEPS + " restore steps: " + steps);
+      }
       r = g.restore(new RestoreRequest(30));
       steps.add(r.action());
       assertThat(ds.getMinimumIdle()).isLessThanOrEqualTo(ds.getMaximumPoolSize());
@@ -391,9 +405,7 @@ class ShrinkAndRestoreH2Test {
     assertThat(g.footprintBytes()).isEqualTo(HikariGovernable.DEFAULT_PER_CONNECTION_BYTES);
 
     // and restores to what was configured
-    while (!g.restore(new RestoreRequest(50)).atConfigured()) {
-      // steps
-    }
+    restoreUntilConfigured(g, 50);
     assertThat(ds.getMaximumPoolSize()).isEqualTo(10);
     assertThat(ds.getMinimumIdle()).isEqualTo(10);
   }
