@@ -9,6 +9,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,7 +40,7 @@ class MemoryApiTest {
   }
 
   private HttpResponse<String> optimize(String authorization) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/memory/optimize"))
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/memory/optimize")).timeout(Duration.ofSeconds(30))
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString("{\"level\":\"light\",\"force\":true}"));
     if (authorization != null) {
@@ -63,7 +64,7 @@ class MemoryApiTest {
     assertThat(governor.status().recentCleanups()).hasSize(1);
 
     HttpResponse<String> status = client.send(HttpRequest.newBuilder(
-        URI.create("http://127.0.0.1:" + server.port() + "/api/memory")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        URI.create("http://127.0.0.1:" + server.port() + "/api/memory")).timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
     assertThat(status.statusCode()).isEqualTo(200);
     assertThat(status.body()).contains("\"governor\" : \"api-test\"");
   }
@@ -71,10 +72,10 @@ class MemoryApiTest {
   @Test
   void theApiAndMetricsShareThePortAndUnknownPathsAreTheApisAnswer() throws Exception {
     HttpResponse<String> metrics = client.send(HttpRequest.newBuilder(
-        URI.create("http://127.0.0.1:" + server.port() + "/metrics")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        URI.create("http://127.0.0.1:" + server.port() + "/metrics")).timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
     assertThat(metrics.statusCode()).isEqualTo(200);
     HttpResponse<String> unknown = client.send(HttpRequest.newBuilder(
-        URI.create("http://127.0.0.1:" + server.port() + "/api/memory/nope")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        URI.create("http://127.0.0.1:" + server.port() + "/api/memory/nope")).timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
     assertThat(unknown.statusCode()).isEqualTo(404);
     assertThat(unknown.body()).contains("/api/memory/optimize");
   }

@@ -12,6 +12,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +56,7 @@ class QuickstartTest {
     int port = governed.api().port();
 
     HttpResponse<String> status = http.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/memory")).GET().build(),
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/memory")).timeout(Duration.ofSeconds(30)).GET().build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(status.statusCode()).isEqualTo(200);
     JsonNode json = new ObjectMapper().readTree(status.body());
@@ -65,7 +66,7 @@ class QuickstartTest {
     assertThat(names).contains("sessions", "hikari:orders-db");
 
     HttpResponse<String> optimize = http.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/memory/optimize"))
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/memory/optimize")).timeout(Duration.ofSeconds(30))
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString("{\"level\":\"standard\",\"force\":true}")).build(),
         HttpResponse.BodyHandlers.ofString());

@@ -97,7 +97,7 @@ class TenantAppIT {
   }
 
   private HttpResponse<String> get(int port, String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET().build(),
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(30)).GET().build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
@@ -125,7 +125,7 @@ class TenantAppIT {
 
     // 2. an optimize: the cache's budget is cut, and the app says so on its console
     HttpResponse<String> optimize = http.send(HttpRequest.newBuilder(
-            URI.create("http://127.0.0.1:" + port + "/api/memory/optimize"))
+            URI.create("http://127.0.0.1:" + port + "/api/memory/optimize")).timeout(Duration.ofSeconds(30))
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString("{\"level\":\"standard\",\"force\":true}")).build(),
         HttpResponse.BodyHandlers.ofString());

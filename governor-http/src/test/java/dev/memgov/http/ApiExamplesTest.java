@@ -76,7 +76,7 @@ class ApiExamplesTest {
   }
 
   private void call(String method, String path, Map<String, String> headers, String body, int expected) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path))
+    HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30))
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
     headers.forEach(b::header);
     HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());

@@ -11,6 +11,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -71,7 +72,7 @@ class MemoryApiServerTest {
     server.start(); // idempotent
     int port = server.port();
     assertThat(port).isPositive();
-    HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/simple-health")).build(),
+    HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/simple-health")).timeout(Duration.ofSeconds(30)).build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).isEqualTo(200);
 
@@ -100,7 +101,7 @@ class MemoryApiServerTest {
     try (MemoryApiServer server = MemoryApiServer.builder(governor).port(0).maxBodyBytes(64).build()) {
       server.start();
       String body = "{\"level\":\"light\",\"force\":true,\"pad\":\"" + "x".repeat(60) + "\"}";
-      HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/memory/optimize"))
+      HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/memory/optimize")).timeout(Duration.ofSeconds(30))
           .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
           HttpResponse.BodyHandlers.ofString());
       assertThat(r.statusCode()).isEqualTo(413);
@@ -114,7 +115,7 @@ class MemoryApiServerTest {
   void optimizeOnAGovernorThatIsNotRunningIs503() throws Exception {
     try (MemoryApiServer server = MemoryApiServer.builder(governor).port(0).build()) {
       server.start();
-      HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/memory/optimize"))
+      HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/memory/optimize")).timeout(Duration.ofSeconds(30))
           .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"level\":\"light\"}")).build(),
           HttpResponse.BodyHandlers.ofString());
       assertThat(r.statusCode()).as(r.body()).isEqualTo(503);
@@ -134,7 +135,7 @@ class MemoryApiServerTest {
       server.start();
       URI uri = URI.create("http://127.0.0.1:" + server.port() + "/api/memory/cache?target=all");
       // not started yet
-      HttpResponse<String> r = client.send(HttpRequest.newBuilder(uri).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r = client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).DELETE().build(), HttpResponse.BodyHandlers.ofString());
       assertThat(r.statusCode()).as(r.body()).isEqualTo(503);
       assertThat(ApiFixture.json(r).path("error").asText()).isEqualTo("governor_not_running");
       assertThat(ApiFixture.json(r).path("message").asText()).endsWith("start the governor first");
@@ -143,7 +144,7 @@ class MemoryApiServerTest {
       // started, then closed
       withCache.start();
       withCache.close();
-      r = client.send(HttpRequest.newBuilder(uri).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+      r = client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).DELETE().build(), HttpResponse.BodyHandlers.ofString());
       assertThat(r.statusCode()).as(r.body()).isEqualTo(503);
       assertThat(ApiFixture.json(r).path("error").asText()).isEqualTo("governor_not_running");
       assertThat(cache.contents()).isEqualTo(java.util.Map.of("l1", java.util.Set.of("a", "b"), "l2", java.util.Set.of("a", "b")));
