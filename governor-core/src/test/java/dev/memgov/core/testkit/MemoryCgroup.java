@@ -14,6 +14,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A memory cgroup made by a test, for running a child process under a memory limit: create it
@@ -31,7 +33,12 @@ import java.util.concurrent.TimeUnit;
  */
 public final class MemoryCgroup implements AutoCloseable {
   private static final String PREFIX = "memgov-";
-  private static final String STALE_PREFIX = "memgov-test-";
+  /**
+   * The names the project's tests and scenarios give their groups, with the pid of the JVM that
+   * made them: {@code memgov-test-<pid>} (core), {@code memgov-it-<pid>-<suffix>} (examples'
+   * integration tests), {@code memgov-scn-<pid>-<suffix>} (benchmark scenarios).
+   */
+  private static final Pattern OWNED = Pattern.compile("memgov-(?:test|it|scn)-(\\d{1,10})(?:-[A-Za-z0-9_.-]*)?");
 
   private final int version;
   private final Path dir;
@@ -101,6 +108,9 @@ public final class MemoryCgroup implements AutoCloseable {
 
   /**
    * Creates the cgroup {@code name} (which must start with {@code memgov-}) with a memory limit.
+   * Name it {@code memgov-test-<pid>}, {@code memgov-it-<pid>-<suffix>} or {@code
+   * memgov-scn-<pid>-<suffix>} with this JVM's pid, so that a later run can remove it if this JVM
+   * dies before closing it (see {@link #removeStale(Path)}).
    *
    * @throws IllegalStateException with {@link #unavailableReason()} when this machine cannot
    */
@@ -260,31 +270,45 @@ public final class MemoryCgroup implements AutoCloseable {
   }
 
   /**
-   * Removes {@code memgov-test-<pid>} cgroups left behind by test JVMs that died before closing
-   * them: only those whose pid is gone and that hold no process. Other {@code memgov-*} names are
-   * never touched (their numbers need not be pids).
+   * Removes groups left behind by test JVMs that died before closing them: only groups whose name
+   * has the form of {@link #ownerPid(String)}, whose owner pid is no longer a live process, and
+   * that hold no process. Other {@code memgov-*} names are never touched (their numbers need not
+   * be pids), nor is anything not named {@code memgov-*}.
    */
   static void removeStale(Path parent) {
-    try (var dirs = Files.newDirectoryStream(parent, STALE_PREFIX + "*")) {
+    try (var dirs = Files.newDirectoryStream(parent, PREFIX + "*")) {
       for (Path d : dirs) {
-        String n = d.getFileName().toString();
-        long pid;
-        try {
-          pid = Long.parseLong(n.substring(STALE_PREFIX.length()));
-        } catch (NumberFormatException e) {
-          continue;
-        }
-        if (ProcessHandle.of(pid).isPresent() || !Files.readString(d.resolve("cgroup.procs")).isBlank()) {
+        long pid = ownerPid(d.getFileName().toString());
+        if (pid <= 0 || !Files.isDirectory(d)) {
           continue;
         }
         try {
+          if (ProcessHandle.of(pid).isPresent() || !Files.readString(d.resolve("cgroup.procs")).isBlank()) {
+            continue;
+          }
           Files.delete(d);
         } catch (IOException e) {
-          // still busy (child cgroups or a process just moved in): leave it
+          // unreadable, still busy (child cgroups or a process just moved in): leave it
         }
       }
     } catch (IOException e) {
       // nothing to clean up, or not allowed to look
+    }
+  }
+
+  /**
+   * The pid of the JVM that made the group {@code name} ({@code memgov-test-<pid>}, {@code
+   * memgov-it-<pid>-<suffix>}, {@code memgov-scn-<pid>-<suffix>}), or -1 for any other name.
+   */
+  static long ownerPid(String name) {
+    Matcher m = OWNED.matcher(name);
+    if (!m.matches()) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(m.group(1));
+    } catch (NumberFormatException e) {
+      return -1;
     }
   }
 
@@ -302,14 +326,24 @@ public final class MemoryCgroup implements AutoCloseable {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     Thread o = pump(p.getInputStream(), out);
     Thread e = pump(p.getErrorStream(), err);
-    if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-      p.descendants().forEach(ProcessHandle::destroyForcibly);
-      p.destroyForcibly();
-      p.waitFor(10, TimeUnit.SECONDS);
+    try {
+      if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        kill(p);
+        p.waitFor(10, TimeUnit.SECONDS);
+      }
+      o.join(5000);
+      e.join(5000);
+    } catch (InterruptedException ie) {
+      // the test was interrupted (a JUnit timeout, a cancelled run): the child must not outlive it
+      kill(p);
+      throw ie;
     }
-    o.join(5000);
-    e.join(5000);
     return new Result(p.exitValue(), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  private static void kill(Process p) {
+    p.descendants().forEach(ProcessHandle::destroyForcibly);
+    p.destroyForcibly();
   }
 
   /** A finished child: its exit code and output. */
