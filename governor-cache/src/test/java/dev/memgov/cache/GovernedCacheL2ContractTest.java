@@ -21,7 +21,7 @@ class GovernedCacheL2ContractTest extends GovernableContractTest {
 
   @AfterAll
   static void stopRedis() throws Exception {
-    redis.close();
+    new Cleanup().close(redis).done();
   }
 
   @Override

@@ -62,9 +62,11 @@ class GovernedCacheRaceTest {
 
   @AfterAll
   static void stopRedis() throws Exception {
-    rawConnection.close();
-    rawClient.shutdown();
-    redis.close();
+    new Cleanup()
+        .step(rawConnection, () -> rawConnection.close())
+        .step(rawClient, () -> rawClient.shutdown())
+        .close(redis)
+        .done();
   }
 
   @BeforeEach

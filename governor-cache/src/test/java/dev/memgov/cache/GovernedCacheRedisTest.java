@@ -49,9 +49,11 @@ class GovernedCacheRedisTest {
 
   @AfterAll
   static void stopRedis() throws Exception {
-    rawConnection.close();
-    rawClient.shutdown();
-    redis.close();
+    new Cleanup()
+        .step(rawConnection, () -> rawConnection.close())
+        .step(rawClient, () -> rawClient.shutdown())
+        .close(redis)
+        .done();
   }
 
   @BeforeEach
@@ -60,8 +62,10 @@ class GovernedCacheRedisTest {
   }
 
   @AfterEach
-  void closeCaches() {
-    caches.forEach(GovernedCache::close);
+  void closeCaches() throws Exception {
+    Cleanup cleanup = new Cleanup();
+    caches.forEach(cleanup::close);
+    cleanup.done();
   }
 
   private static String value(int i, int size) {

@@ -36,9 +36,11 @@ class RedisClusterTest {
 
   @AfterAll
   static void stop() throws Exception {
-    adminConnection.close();
-    admin.shutdown();
-    node.close();
+    new Cleanup()
+        .step(adminConnection, () -> adminConnection.close())
+        .step(admin, () -> admin.shutdown())
+        .close(node)
+        .done();
   }
 
   @Test

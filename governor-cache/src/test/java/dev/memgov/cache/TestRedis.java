@@ -14,6 +14,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 
@@ -22,10 +24,21 @@ import org.awaitility.Awaitility;
  * without one, the Redis binary shipped in {@code com.github.codemonstur:embedded-redis}
  * (extracted and run the same way). Loopback only, a free port, no persistence. It can be paused
  * (SIGSTOP), resumed, killed (SIGKILL) and restarted on the same port for fault tests.
+ *
+ * <p>A server never outlives a failed start, and a shutdown hook kills (SIGKILL, which also ends a
+ * paused one) every server still running when the test JVM exits, so a test that fails before
+ * {@link #close()} leaves no redis-server behind.
  */
 public final class TestRedis implements AutoCloseable {
 
   private static Path executable;
+  /** Every server started and not yet known to be gone: what the shutdown hook kills. */
+  private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(Process::destroyForcibly),
+        "memgov-test-redis-reaper"));
+  }
 
   private final int port;
   private final Path dir;
@@ -41,7 +54,16 @@ public final class TestRedis implements AutoCloseable {
   /** Starts a server; {@code extraArgs} are further {@code --name value} options. */
   public static TestRedis start(String... extraArgs) throws IOException {
     TestRedis r = new TestRedis(freePort(), Files.createTempDirectory("memgov-redis"), extraArgs);
-    r.launch();
+    try {
+      r.launch();
+    } catch (IOException | RuntimeException | Error e) {
+      try {
+        r.close(); // launch stopped its process; this removes the directory
+      } catch (IOException | RuntimeException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
     return r;
   }
 
@@ -107,16 +129,25 @@ public final class TestRedis implements AutoCloseable {
     java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(executable().toString(), "--port",
         String.valueOf(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString()));
     cmd.addAll(java.util.List.of(extraArgs));
-    process =
+    RUNNING.removeIf(p -> !p.isAlive());
+    Process p =
         new ProcessBuilder(cmd)
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("redis.log").toFile())
             .start();
-    Awaitility.await("redis-server on port " + port)
-        .atMost(Duration.ofSeconds(15))
-        .pollInterval(Duration.ofMillis(20))
-        .ignoreExceptions()
-        .until(this::answersPing);
+    RUNNING.add(p);
+    process = p;
+    try {
+      Awaitility.await("redis-server on port " + port)
+          .atMost(Duration.ofSeconds(15))
+          .pollInterval(Duration.ofMillis(20))
+          .ignoreExceptions()
+          .until(this::answersPing);
+    } catch (RuntimeException | Error e) {
+      // no answer to PING (or interrupted while waiting): the server must not outlive the test
+      stop(p);
+      throw e;
+    }
   }
 
   boolean answersPing() throws IOException {
@@ -158,26 +189,45 @@ public final class TestRedis implements AutoCloseable {
     }
   }
 
-  @Override
-  public void close() throws IOException {
-    if (process != null && process.isAlive()) {
-      try {
-        signal("CONT");
-        process.destroy();
-        if (!process.waitFor(5, TimeUnit.SECONDS)) {
-          process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+  /**
+   * Ends {@code p}: SIGCONT (it may be paused), SIGTERM, and SIGKILL if it is still there after
+   * 5 s or anything goes wrong on the way. Never throws; keeps the interrupt flag.
+   */
+  private static void stop(Process p) {
+    try {
+      if (p.isAlive()) {
+        try {
+          new ProcessBuilder("kill", "-CONT", String.valueOf(p.pid())).inheritIO().start().waitFor(5, TimeUnit.SECONDS);
+        } catch (IOException e) {
+          // no kill(1): SIGTERM waits for a paused server, and SIGKILL below ends it
         }
-      } catch (IOException e) {
-        throw e;
-      } catch (Exception e) {
-        process.destroyForcibly();
-        if (e instanceof InterruptedException) {
-          Thread.currentThread().interrupt();
+        p.destroy();
+        if (!p.waitFor(5, TimeUnit.SECONDS)) {
+          p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
         }
       }
+    } catch (InterruptedException e) {
+      p.destroyForcibly();
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      p.destroyForcibly();
+    } finally {
+      if (!p.isAlive()) {
+        RUNNING.remove(p);
+      }
     }
-    try (var files = Files.walk(dir)) {
-      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+  }
+
+  @Override
+  public void close() throws IOException {
+    try {
+      if (process != null) {
+        stop(process);
+      }
+    } finally {
+      try (var files = Files.walk(dir)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
     }
   }
 }

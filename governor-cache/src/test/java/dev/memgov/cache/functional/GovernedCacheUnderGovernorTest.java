@@ -3,6 +3,7 @@ package dev.memgov.cache.functional;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.memgov.cache.Cleanup;
 import dev.memgov.cache.GovernedCache;
 import dev.memgov.cache.JsonLike;
 import dev.memgov.cache.TestRedis;
@@ -77,9 +78,7 @@ class GovernedCacheUnderGovernorTest {
 
   @AfterEach
   void tearDown() throws Exception {
-    governor.close();
-    cache.close();
-    redis.close();
+    new Cleanup().close(governor).close(cache).close(redis).done();
   }
 
   private void readAll() {

@@ -3,6 +3,7 @@ package dev.memgov.cache.functional;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.memgov.cache.Cleanup;
 import dev.memgov.cache.GovernedCache;
 import dev.memgov.cache.JsonLike;
 import dev.memgov.cache.TestRedis;
@@ -57,8 +58,7 @@ class RedisFaultTest {
   @AfterEach
   void tearDown() throws Exception {
     stop.set(true);
-    cache.close();
-    redis.close();
+    new Cleanup().close(cache).close(redis).done();
   }
 
   private static String value(int key, long version) {
