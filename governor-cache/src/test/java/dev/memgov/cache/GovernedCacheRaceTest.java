@@ -13,10 +13,12 @@ import io.lettuce.core.api.sync.RedisCommands;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -51,6 +53,8 @@ class GovernedCacheRaceTest {
   private final AtomicReference<Runnable> onDecode = new AtomicReference<>();
   /** Runs once, on the test thread, when the loader has read the database. */
   private final AtomicReference<Runnable> afterLoad = new AtomicReference<>();
+  /** Racers whose action began to run. */
+  private final AtomicInteger racersRun = new AtomicInteger();
 
   @BeforeAll
   static void startRedis() throws Exception {
@@ -76,12 +80,36 @@ class GovernedCacheRaceTest {
 
   @AfterEach
   void closeCaches() throws Exception {
+    try {
+      for (Thread t : racers) {
+        t.join(10_000);
+      }
+    } finally {
+      Cleanup cleanup = new Cleanup();
+      caches.forEach(cleanup::close);
+      cleanup.done();
+    }
     for (Thread t : racers) {
-      t.join(10_000);
       assertThat(t.isAlive()).as("racer still running").isFalse();
     }
-    caches.forEach(GovernedCache::close);
     assertThat(racerFailure.get()).isNull();
+    assertThat(armedHooks()).as("hooks armed but never fired: the race they set up did not happen").isEmpty();
+  }
+
+  /** The hooks still armed (set, and not yet run). */
+  private List<String> armedHooks() {
+    Map<String, AtomicReference<Runnable>> hooks = new LinkedHashMap<>();
+    hooks.put("onKeyEncode", onKeyEncode);
+    hooks.put("onEncode", onEncode);
+    hooks.put("onDecode", onDecode);
+    hooks.put("afterLoad", afterLoad);
+    List<String> armed = new ArrayList<>();
+    hooks.forEach((name, hook) -> {
+      if (hook.get() != null) {
+        armed.add(name);
+      }
+    });
+    return armed;
   }
 
   private void fire(AtomicReference<Runnable> hook) {
@@ -138,6 +166,7 @@ class GovernedCacheRaceTest {
    */
   private void alongside(Runnable action) {
     Thread t = new Thread(() -> {
+      racersRun.incrementAndGet();
       try {
         action.run();
       } catch (Throwable e) {
@@ -157,11 +186,20 @@ class GovernedCacheRaceTest {
     throw new AssertionError("the racer neither finished nor blocked within 10 s");
   }
 
+  /**
+   * Waits for the racers, right after the operation they raced, and checks that the race took
+   * place: every armed hook fired (a refactor that stops calling a hook would otherwise let the
+   * test pass without racing), and at least one racer ran to its end without failing.
+   */
   private void joinRacers() throws InterruptedException {
     for (Thread t : racers) {
       t.join(10_000);
+      assertThat(t.isAlive()).as("racer still running").isFalse();
     }
     assertThat(racerFailure.get()).isNull();
+    assertThat(armedHooks()).as("hooks armed but never fired: the race they set up did not happen").isEmpty();
+    assertThat(racers).as("racers started by the hooks").isNotEmpty();
+    assertThat(racersRun).as("racers that ran").hasValue(racers.size());
   }
 
   private static ReclaimRequest request(CleanupLevel level) {
