@@ -266,6 +266,32 @@ class GovernedCacheRedisTest {
   }
 
   @Test
+  void clearEscapesTheGlobCharactersOfACustomPrefix() {
+    String prefix = "a*[b]?\\"; // a*[b]?\ : every character special in a Redis glob
+    var c = GovernedCache.<Integer, String>builder("glob", ValueCodec.utf8()).keyPrefix(prefix).redis(redis.uri())
+        .l2Timeout(Duration.ofSeconds(2)).build();
+    caches.add(c);
+    for (int i = 0; i < 30; i++) {
+      c.put(i, "v" + i);
+    }
+    // neighbours the unescaped pattern a*[b]?\* matches (an a, anything, a b, one character, a
+    // literal *), planted beside the cache's keys
+    List<String> neighbours = List.of("ab1*", "a:other-cache:b2*");
+    for (String n : neighbours) {
+      raw.set(n, "y".getBytes(StandardCharsets.UTF_8));
+    }
+    assertThat(raw.keys(prefix + "*")).as("what the unescaped pattern would delete (test inspection only)")
+        .containsAll(neighbours);
+    assertThat(raw.exists(prefix + "0", prefix + "29")).isEqualTo(2);
+
+    ClearResult r = c.clear(CacheTier.L2);
+
+    assertThat(r).isEqualTo(new ClearResult("glob", CacheTier.L2, 0, 0, 30, null));
+    assertThat(raw.keys("*")).as("only the neighbours are left (test inspection only)")
+        .containsExactlyInAnyOrderElementsOf(neighbours);
+  }
+
+  @Test
   void corruptOrForeignBytesUnderAKeyAreACountedMiss() {
     var c = cache("corrupt", 1 << 20, true);
     raw.set("memgov:corrupt:1", "{\"foreign\":true}".getBytes(StandardCharsets.UTF_8));
