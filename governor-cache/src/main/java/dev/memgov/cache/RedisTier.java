@@ -365,19 +365,41 @@ final class RedisTier implements AutoCloseable {
    * @throws IllegalStateException when L2 is down or a call fails
    */
   long clear() {
-    if (down || closed) {
-      throw new IllegalStateException("L2 is down (" + lastError + ")");
+    if (closed) {
+      throw new IllegalStateException("L2 is closed");
+    }
+    if (down) {
+      markDirty();
+      throw new IllegalStateException("L2 is down (" + lastError + ")" + PURGE_LATER);
     }
     try {
       long n = scanDelete();
       succeeded();
       return n;
     } catch (InterruptedException e) {
-      throw new IllegalStateException("L2 clear interrupted (keys deleted so far stay deleted)", e);
+      markDirty();
+      throw new IllegalStateException("L2 clear interrupted" + PURGE_LATER, e);
     } catch (Exception e) {
       failed(e);
-      throw new IllegalStateException("L2 clear failed: " + describe(e), e);
+      markDirty();
+      throw new IllegalStateException("L2 clear failed: " + describe(e) + PURGE_LATER, e);
     }
+  }
+
+  private static final String PURGE_LATER =
+      "; reads skip L2 until this cache's keys have been purged, which is retried until Redis answers";
+
+  /**
+   * Marks the whole prefix as possibly stale: reads and fill-only writes skip L2 until the repair
+   * has deleted every key under it (SCAN + DEL), which it retries every back-off until it succeeds.
+   * A clear that failed part-way leaves what it was asked to remove in Redis; without this, those
+   * values would be read again once Redis answers.
+   */
+  private void markDirty() {
+    dirtyEpoch.incrementAndGet();
+    dirty = true;
+    pending.clear(); // the purge deletes them too
+    scheduleRepair(backoff.toMillis()); // not at once: Redis has just failed (when down, one is due anyway)
   }
 
   private long scanDelete() throws Exception {
@@ -503,14 +525,10 @@ final class RedisTier implements AutoCloseable {
   private void markPending(String key) {
     if (pending.size() >= MAX_PENDING) {
       if (!dirty) {
-        dirtyEpoch.incrementAndGet();
-        dirty = true;
-        pending.clear();
         LOG.warn("memgov cache '{}': more than {} L2 writes failed; L2 is skipped until its prefix is purged",
             cacheName, MAX_PENDING);
-      } else {
-        dirtyEpoch.incrementAndGet();
       }
+      markDirty();
       return;
     }
     pending.put(key, new Object());

@@ -8,6 +8,8 @@ import dev.memgov.cache.GovernedCache;
 import dev.memgov.cache.JsonLike;
 import dev.memgov.cache.TestRedis;
 import dev.memgov.cache.ValueCodec;
+import dev.memgov.core.CacheTier;
+import dev.memgov.core.ClearResult;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -137,5 +139,32 @@ class RedisFaultTest {
     assertThat(cache.stats().l2Errors()).isPositive();
     assertThat(cache.state()).contains("l2 up");
     System.out.println("fault test: " + ops.get() + " ops, " + cache.stats());
+  }
+
+  @Test
+  void aClearThatFailedOnAPausedRedisIsFinishedOnceRedisAnswersAndItsValuesAreNeverReadBack() throws Exception {
+    for (int k = 0; k < 20; k++) {
+      cache.put(k, value(k, 1));
+    }
+    redis.pause();
+    ClearResult r = cache.clear(CacheTier.ALL);
+    assertThat(r.error()).as("the clear failed against a paused Redis").contains("L2 clear failed")
+        .contains("purged");
+    assertThat(r.l1Entries()).isEqualTo(20);
+    assertThat(cache.state()).contains("l2 prefix awaiting purge");
+    redis.resume();
+
+    // the values the clear was asked to remove are not read back from Redis, before the purge or after
+    for (int k = 0; k < 20; k++) {
+      assertThat(cache.getIfPresent(k)).as("key %d", k).isNull();
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> !cache.state().contains("awaiting purge"));
+    for (int k = 0; k < 20; k++) {
+      assertThat(cache.getIfPresent(k)).as("key %d after the purge", k).isNull();
+    }
+    // L2 serves again
+    cache.put(100, value(100, 1));
+    cache.clear(CacheTier.L1);
+    assertThat(cache.getIfPresent(100)).isEqualTo(value(100, 1));
   }
 }
