@@ -59,12 +59,8 @@ public interface ValueCodec<V> {
         byte[] b;
         try {
           b = encoder.encode(value);
-        } catch (RuntimeException e) {
-          throw e;
-        } catch (IOException e) {
-          throw new UncheckedIOException("memgov cache: the codec's encoder failed: " + e, e);
         } catch (Exception e) {
-          throw new CodecException("memgov cache: the codec's encoder failed: " + e, e);
+          throw unchecked(e, "encoder");
         }
         if (b == null) {
           throw new IllegalStateException("memgov cache: the codec's encoder returned null for a value");
@@ -76,15 +72,20 @@ public interface ValueCodec<V> {
       public V decode(byte[] bytes) {
         try {
           return decoder.decode(bytes);
-        } catch (RuntimeException e) {
-          throw e;
-        } catch (IOException e) {
-          throw new UncheckedIOException("memgov cache: the codec's decoder failed: " + e, e);
         } catch (Exception e) {
-          throw new CodecException("memgov cache: the codec's decoder failed: " + e, e);
+          throw unchecked(e, "decoder");
         }
       }
     };
+  }
+
+  /** What an {@link #of} codec's function threw, as the unchecked exception {@link #of} documents. */
+  private static RuntimeException unchecked(Exception e, String function) {
+    if (e instanceof RuntimeException) {
+      return (RuntimeException) e;
+    }
+    String message = "memgov cache: the codec's " + function + " failed: " + e;
+    return e instanceof IOException ? new UncheckedIOException(message, (IOException) e) : new CodecException(message, e);
   }
 
   /** A value to bytes, for {@link #of}; may throw (a JSON mapper's write does). */

@@ -32,6 +32,29 @@ class GovernedCacheTest {
     return JsonLike.of(VALUE, i);
   }
 
+  @Test
+  void anEncoderThatThrowsACheckedExceptionReachesTheCallerAndNothingIsCached() {
+    ValueCodec<String> refusesEmpty = ValueCodec.of(v -> {
+      if (v.isEmpty()) {
+        throw new java.io.IOException("empty values are not allowed");
+      }
+      return v.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }, b -> new String(b, java.nio.charset.StandardCharsets.UTF_8));
+    GovernedCache<Integer, String> c = GovernedCache.<Integer, String>builder("enc", refusesEmpty)
+        .loader(k -> k == 2 ? "" : "v" + k).build();
+    try {
+      assertThatThrownBy(() -> c.put(1, "")).isInstanceOf(java.io.UncheckedIOException.class)
+          .hasRootCauseMessage("empty values are not allowed");
+      assertThat(c.getIfPresent(1)).isNull();
+      assertThatThrownBy(() -> c.get(2)).isInstanceOf(java.io.UncheckedIOException.class);
+      assertThat(c.getIfPresent(2)).isNull();
+      assertThat(c.get(3)).isEqualTo("v3");
+      assertThat(c.stats().l1Entries()).isEqualTo(1);
+    } finally {
+      c.close();
+    }
+  }
+
   private static void fill(GovernedCache<Integer, String> c, int n) {
     for (int i = 0; i < n; i++) {
       c.put(i, value(i));
