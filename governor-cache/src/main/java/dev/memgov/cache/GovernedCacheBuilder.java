@@ -2,6 +2,7 @@ package dev.memgov.cache;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.ToLongFunction;
@@ -90,7 +91,7 @@ public final class GovernedCacheBuilder<K, V> {
     // URI schemes are case-insensitive (RFC 3986); the tier and Lettuce match them in lower case
     String trimmed = uri.trim();
     int colon = trimmed.indexOf(':');
-    this.redisUri = trimmed.substring(0, colon).toLowerCase(java.util.Locale.ROOT) + trimmed.substring(colon);
+    this.redisUri = trimmed.substring(0, colon).toLowerCase(Locale.ROOT) + trimmed.substring(colon);
     return this;
   }
 

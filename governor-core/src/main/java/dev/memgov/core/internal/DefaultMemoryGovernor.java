@@ -43,6 +43,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import java.util.stream.LongStream;
 import javax.management.MBeanServer;
 import org.slf4j.Logger;
@@ -96,6 +97,8 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
   /** A cleanup reclaimed memory since the last confirmation (written by whichever thread ran it). */
   private volatile boolean reclaimedSinceConfirm;
   private final Ladder ladder;
+  /** Read by the trend only when a GC added a point; one instance, so a tick allocates no lambda. */
+  private final LongSupplier governedFootprint = this::governedFootprint;
   private final TrendEstimator trendEstimator;
   private final SpikeTracker containerSpikes = new SpikeTracker();
   private final SpikeTracker rssSpikes = new SpikeTracker();
@@ -760,7 +763,7 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
         && p.governing() == Signal.HEAP && prev.governing() == Signal.HEAP) {
       trend = prevTrend; // heap-governed and no GC since: no new point, same after-GC figure, same trend
     } else {
-      Trend t = trendEstimator.update(snap, p, this::governedFootprint);
+      Trend t = trendEstimator.update(snap, p, governedFootprint);
       trend = t == null ? Trend.UNKNOWN : t;
     }
     history.add(snap);
