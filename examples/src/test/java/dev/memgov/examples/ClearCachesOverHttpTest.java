@@ -9,8 +9,6 @@ import dev.memgov.cache.TestRedis;
 import dev.memgov.cache.ValueCodec;
 import dev.memgov.core.MemoryGovernor;
 import dev.memgov.http.MemoryApiServer;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -45,11 +43,7 @@ class ClearCachesOverHttpTest {
   void start() throws Exception {
     redis = TestRedis.start("--save", "", "--appendonly", "no");
     toClose.add(redis);
-    RedisClient client = RedisClient.create(redis.uri());
-    toClose.add(client::shutdown);
-    StatefulRedisConnection<String, String> connection = client.connect();
-    toClose.add(connection);
-    raw = connection.sync();
+    raw = redis.strings();
     orders = cache("orders");
     users = cache("users");
     governor = MemoryGovernor.builder().name("clear-test").jmxEnabled(false).jvmGovernable(false)

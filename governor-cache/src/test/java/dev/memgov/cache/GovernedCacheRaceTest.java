@@ -7,8 +7,6 @@ import dev.memgov.core.CleanupLevel;
 import dev.memgov.core.ReclaimRequest;
 import dev.memgov.core.RestoreRequest;
 import dev.memgov.core.Trigger;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -36,8 +34,6 @@ import org.junit.jupiter.api.Test;
 class GovernedCacheRaceTest {
 
   private static TestRedis redis;
-  private static RedisClient rawClient;
-  private static StatefulRedisConnection<String, String> rawConnection;
   private static RedisCommands<String, String> raw;
 
   private final Map<Integer, String> db = new ConcurrentHashMap<>();
@@ -59,18 +55,12 @@ class GovernedCacheRaceTest {
   @BeforeAll
   static void startRedis() throws Exception {
     redis = TestRedis.start();
-    rawClient = RedisClient.create(redis.uri());
-    rawConnection = rawClient.connect();
-    raw = rawConnection.sync();
+    raw = redis.strings();
   }
 
   @AfterAll
   static void stopRedis() throws Exception {
-    new Cleanup()
-        .step(rawConnection, () -> rawConnection.close())
-        .step(rawClient, () -> rawClient.shutdown())
-        .close(redis)
-        .done();
+    new Cleanup().close(redis).done();
   }
 
   @BeforeEach

@@ -10,12 +10,7 @@ import dev.memgov.core.PressureLevel;
 import dev.memgov.core.ReclaimRequest;
 import dev.memgov.core.RebuildCost;
 import dev.memgov.core.Trigger;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
-import io.lettuce.core.codec.ByteArrayCodec;
-import io.lettuce.core.codec.RedisCodec;
-import io.lettuce.core.codec.StringCodec;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,8 +27,6 @@ import org.junit.jupiter.api.Test;
 class GovernedCacheRedisTest {
 
   private static TestRedis redis;
-  private static RedisClient rawClient;
-  private static StatefulRedisConnection<String, byte[]> rawConnection;
   private static RedisCommands<String, byte[]> raw;
 
   private final List<GovernedCache<?, ?>> caches = new ArrayList<>();
@@ -42,18 +35,12 @@ class GovernedCacheRedisTest {
   @BeforeAll
   static void startRedis() throws Exception {
     redis = TestRedis.start();
-    rawClient = RedisClient.create(redis.uri());
-    rawConnection = rawClient.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
-    raw = rawConnection.sync();
+    raw = redis.bytes();
   }
 
   @AfterAll
   static void stopRedis() throws Exception {
-    new Cleanup()
-        .step(rawConnection, () -> rawConnection.close())
-        .step(rawClient, () -> rawClient.shutdown())
-        .close(redis)
-        .done();
+    new Cleanup().close(redis).done();
   }
 
   @BeforeEach

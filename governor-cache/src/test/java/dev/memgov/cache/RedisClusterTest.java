@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.memgov.core.CacheTier;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Duration;
 import java.util.stream.IntStream;
@@ -20,27 +18,19 @@ import org.junit.jupiter.api.Test;
 class RedisClusterTest {
 
   private static TestRedis node;
-  private static RedisClient admin;
-  private static StatefulRedisConnection<String, String> adminConnection;
   private static RedisCommands<String, String> sync;
 
   @BeforeAll
   static void startCluster() throws Exception {
     node = TestRedis.start("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf");
-    admin = RedisClient.create(node.uri());
-    adminConnection = admin.connect();
-    sync = adminConnection.sync();
+    sync = node.strings();
     sync.clusterAddSlots(IntStream.range(0, 16384).toArray());
     await().atMost(Duration.ofSeconds(20)).until(() -> sync.clusterInfo().contains("cluster_state:ok"));
   }
 
   @AfterAll
   static void stop() throws Exception {
-    new Cleanup()
-        .step(adminConnection, () -> adminConnection.close())
-        .step(admin, () -> admin.shutdown())
-        .close(node)
-        .done();
+    new Cleanup().close(node).done();
   }
 
   @Test

@@ -1,5 +1,11 @@
 package dev.memgov.cache;
 
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,6 +50,10 @@ public final class TestRedis implements AutoCloseable {
   private final Path dir;
   private final String[] extraArgs;
   private Process process;
+  /** The test's own client, for planting and inspecting keys; closed with the server. */
+  private RedisClient client;
+  private StatefulRedisConnection<String, String> strings;
+  private StatefulRedisConnection<String, byte[]> bytes;
 
   private TestRedis(int port, Path dir, String[] extraArgs) {
     this.port = port;
@@ -79,6 +89,29 @@ public final class TestRedis implements AutoCloseable {
 
   public String uri() {
     return "redis://127.0.0.1:" + port;
+  }
+
+  /** Commands on this server with string values (a connection of the test's own, closed by {@link #close()}). */
+  public synchronized RedisCommands<String, String> strings() {
+    if (strings == null) {
+      strings = client().connect();
+    }
+    return strings.sync();
+  }
+
+  /** Commands on this server with raw byte values (closed by {@link #close()}). */
+  public synchronized RedisCommands<String, byte[]> bytes() {
+    if (bytes == null) {
+      bytes = client().connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
+    }
+    return bytes.sync();
+  }
+
+  private RedisClient client() {
+    if (client == null) {
+      client = RedisClient.create(uri());
+    }
+    return client;
   }
 
   public long pid() {
@@ -221,6 +254,7 @@ public final class TestRedis implements AutoCloseable {
   @Override
   public void close() throws IOException {
     try {
+      closeClient();
       if (process != null) {
         stop(process);
       }
@@ -228,6 +262,26 @@ public final class TestRedis implements AutoCloseable {
       try (var files = Files.walk(dir)) {
         files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
+    }
+  }
+
+  /** Closes the test's own connections and client; a failure there never keeps the server up. */
+  private synchronized void closeClient() {
+    try {
+      for (StatefulRedisConnection<?, ?> c : java.util.Arrays.asList(strings, bytes)) {
+        if (c != null) {
+          c.close();
+        }
+      }
+      if (client != null) {
+        client.shutdown();
+      }
+    } catch (RuntimeException e) {
+      // the server is stopped all the same
+    } finally {
+      strings = null;
+      bytes = null;
+      client = null;
     }
   }
 }
