@@ -8,7 +8,7 @@ package dev.memgov.cache;
  * @param l1Hits gets answered by L1
  * @param l1Misses gets L1 could not answer
  * @param l2Hits gets answered by L2 (then filled into L1)
- * @param l2Misses L2 lookups that found nothing usable (including corrupt values)
+ * @param l2Misses L2 lookups that found nothing usable (including corrupt values and tombstones)
  * @param l2Errors L2 calls that failed or timed out, and probes that failed
  * @param loads loader calls, counted when the loader is called (so a running load is in it)
  * @param loadSuccesses loader calls that returned (a value or null), counted when they returned

@@ -48,6 +48,9 @@ import org.slf4j.LoggerFactory;
  * {@link #restore} step, whichever comes first. Entries evicted by a shrink
  * are written to L2 when it lacks them (spill). {@link #restore} grows the budget back in steps.
  *
+ * <p>{@link #invalidate} leaves a tombstone in Redis for {@code l2TombstoneTtl}: no instance's
+ * spill, and no load that read L2 before the invalidation, writes the old value back over it.
+ *
  * <p>Redis faults never reach the caller (see {@code l2Timeout}, {@code l2Backoff}); corrupt
  * bytes in Redis are a counted miss; a loader's exception reaches the caller and nothing is
  * cached.
@@ -197,7 +200,7 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
     this.l2 = b.redisUri == null
         ? null
         : new RedisTier(name, b.redisUri, b.keyPrefix != null ? b.keyPrefix : "memgov:" + name + ":",
-            b.l2Timeout, b.l2Backoff);
+            b.l2Timeout, b.l2Backoff, b.tombstoneTtl());
   }
 
   @SuppressWarnings("unchecked")
@@ -274,7 +277,7 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
     Objects.requireNonNull(value, "value");
     byte[] encoded = l2 != null || compressL1 ? codec.encode(value) : null;
     if (l2 != null) {
-      writeL2(key, encoded, false);
+      writeL2(key, encoded);
     }
     if (admissionStopped) {
       l1.invalidate(key);
@@ -286,9 +289,12 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
   }
 
   /**
-   * Removes the key from L1 and L2. With L2 the Redis delete runs inside L1's lock on the key, so a
-   * concurrent read or load of the key is wholly before it (and its value is deleted from both
-   * tiers) or wholly after it (and reads what is there after the delete).
+   * Removes the key from L1 and L2. In L2 a tombstone takes the value's place (for {@code
+   * l2TombstoneTtl}; a delete when that is 0), so that another instance's spill of its L1 copy,
+   * or a load another instance began before this call, does not write the old value back. The
+   * Redis write runs inside L1's lock on the key, so a concurrent read or load of the key is wholly
+   * before it (and its value is removed from both tiers) or wholly after it (and reads the
+   * tombstone, which is absent).
    */
   public void invalidate(K key) {
     Objects.requireNonNull(key, "key");
@@ -299,7 +305,7 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
     String rk = redisKey(key);
     l1Map.compute(key, (k, v) -> {
       invalidations.incrementAndGet(stripe(k));
-      l2.delete(rk);
+      l2.invalidate(rk);
       return null;
     });
   }
@@ -321,16 +327,16 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
     Object stored;
     try {
       stored = l1Map.computeIfAbsent(key, k -> {
-        boolean[] fromLoader = new boolean[1];
-        V v = fetchBelow(k, load, fromLoader);
+        Fetch<V> f = fetchBelow(k, load);
+        V v = f.value;
         if (v == null) {
           return null;
         }
-        boolean toL2 = fromLoader[0] && l2 != null;
+        boolean toL2 = f.fromLoader && l2 != null;
         byte[] encoded = toL2 || compressL1 ? codec.encode(v) : null;
         if (toL2) {
-          // only if absent: a concurrent put of a newer value must not be overwritten by this load
-          publishL2(k, encoded, seq);
+          // only if unchanged since the read: a concurrent put's newer value, or an invalidation, wins
+          publishL2(k, encoded, seq, f.seen);
         }
         Object held = compressL1 ? toL1(v, encoded) : v;
         if ((seq & 1) != 0) { // began while a clear ran: dropped, and not counted as under way
@@ -374,13 +380,13 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
    */
   private V missBelowL1(K key, boolean load, long seq) {
     long invalidated = l2 == null ? 0 : invalidations.get(stripe(key));
-    boolean[] fromLoader = new boolean[1];
-    V value = fetchBelow(key, load, fromLoader);
-    if (fromLoader[0] && value != null && l2 != null) {
+    Fetch<V> f = fetchBelow(key, load);
+    V value = f.value;
+    if (f.fromLoader && value != null && l2 != null) {
       byte[] encoded = codec.encode(value);
       l1Map.computeIfAbsent(key, k -> { // present: a newer read or put filled L1 and wrote L2
         if (invalidations.get(stripe(k)) == invalidated) {
-          publishL2(k, encoded, seq);
+          publishL2(k, encoded, seq, f.seen);
         }
         return null;
       });
@@ -388,15 +394,19 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
     return value;
   }
 
-  /** Writes a value a read loaded to L2 (SET NX), unless a clear began since the read did. */
-  private void publishL2(K key, byte[] encoded, long seq) {
+  /**
+   * Writes a value a read loaded to L2 if the key still holds what the read saw ({@code seen}: its
+   * tombstone, or null for nothing), unless a clear began since the read did.
+   */
+  private void publishL2(K key, byte[] encoded, long seq, byte[] seen) {
     if ((seq & 1) != 0) {
       return; // began while a clear ran
     }
     AtomicLong publish = enterPublish(seq);
     try {
       if (!clearOverlapped(seq)) {
-        writeL2(key, encoded, true);
+        byte[] stored = storedForm(encoded);
+        l2.setIfUnchanged(redisKey(key), stored, ttlMillis, seen);
       }
     } finally {
       publish.decrementAndGet();
@@ -420,17 +430,29 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
     return (h ^ (h >>> 16)) & (INVALIDATION_STRIPES - 1);
   }
 
-  /** L2, then the loader; marks {@code fromLoader[0]} when the loader produced the value. */
-  private V fetchBelow(K key, boolean load, boolean[] fromLoader) {
+  /** What a read below L1 found: the value, whether the loader made it, and the tombstone L2 held. */
+  private static final class Fetch<V> {
+    V value;
+    boolean fromLoader;
+    /** The tombstone L2 held for the key when it was read; null when none (or L2 was not read). */
+    byte[] seen;
+  }
+
+  /** L2, then the loader. */
+  private Fetch<V> fetchBelow(K key, boolean load) {
+    Fetch<V> f = new Fetch<>();
     if (l2 != null) {
       byte[] raw = l2.get(redisKey(key));
       if (raw != RedisTier.SKIPPED) {
-        if (raw != null) {
+        if (StoredForm.isTombstone(raw)) {
+          f.seen = raw; // invalidated: absent; a load may replace this very tombstone, not a newer one
+        } else if (raw != null) {
           try {
             V v = codec.decode(StoredForm.read(raw));
             if (v != null) {
               l2Hits.increment();
-              return v;
+              f.value = v;
+              return f;
             }
             corruptReads.increment(); // the codec could not make a value of it
           } catch (RuntimeException e) {
@@ -445,7 +467,7 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
       }
     }
     if (!load || loader == null) {
-      return null;
+      return f;
     }
     loads.increment();
     V v;
@@ -456,8 +478,9 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
       throw e;
     }
     loadSuccesses.increment();
-    fromLoader[0] = v != null;
-    return v;
+    f.value = v;
+    f.fromLoader = v != null;
+    return f;
   }
 
   private V inflate(Compressed c) {
@@ -477,12 +500,17 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
     return value;
   }
 
-  private void writeL2(K key, byte[] encoded, boolean onlyIfAbsent) {
+  private void writeL2(K key, byte[] encoded) {
+    l2.set(redisKey(key), storedForm(encoded), ttlMillis);
+  }
+
+  /** The L2 form of an encoded value, counting what compression saved. */
+  private byte[] storedForm(byte[] encoded) {
     byte[] stored = StoredForm.write(encoded, compressionThreshold);
     if (stored.length < encoded.length) {
       compressionSaved.add(encoded.length - stored.length);
     }
-    l2.set(redisKey(key), stored, ttlMillis, onlyIfAbsent);
+    return stored;
   }
 
   String redisKey(K key) {

@@ -39,6 +39,7 @@ public final class GovernedCacheBuilder<K, V> {
   Ticker ticker;
   Duration restoreCeilingHold = Duration.ofMinutes(5);
   boolean compressWhenCut;
+  Duration l2TombstoneTtl;
 
   GovernedCacheBuilder(String name, ValueCodec<V> codec) {
     if (name == null || !NAME.matcher(name).matches()) {
@@ -134,6 +135,33 @@ public final class GovernedCacheBuilder<K, V> {
   public GovernedCacheBuilder<K, V> compressWhenCut(boolean on) {
     this.compressWhenCut = on;
     return this;
+  }
+
+  /**
+   * How long the tombstone an {@code invalidate} leaves in Redis lives; default the {@link #ttl}
+   * plus 1 s (the longest any instance can still hold the old value in its L1), or 1 hour without
+   * a ttl. While it lives, no instance's spill brings the invalidated value back and no load that
+   * read L2 before the invalidation writes its value over it. {@link Duration#ZERO}: no tombstones,
+   * {@code invalidate} deletes the key (a spill of another instance's L1 copy can then bring it back).
+   * 0 to 30 days.
+   */
+  public GovernedCacheBuilder<K, V> l2TombstoneTtl(Duration ttl) {
+    if (ttl == null || ttl.isNegative() || ttl.compareTo(Duration.ofDays(30)) > 0) {
+      throw new IllegalArgumentException("l2TombstoneTtl must be between 0 (no tombstones) and 30 days, but was " + ttl);
+    }
+    this.l2TombstoneTtl = ttl;
+    return this;
+  }
+
+  /** The tombstone TTL in effect: the one set, else ttl + 1 s, else 1 hour. */
+  Duration tombstoneTtl() {
+    if (l2TombstoneTtl != null) {
+      return l2TombstoneTtl;
+    }
+    if (ttl == null) {
+      return Duration.ofHours(1);
+    }
+    return ttl.plusSeconds(1);
   }
 
   /** Longest wait for one L2 call; default 100 ms. */

@@ -8,6 +8,7 @@ import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
@@ -21,6 +22,7 @@ import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import io.lettuce.core.resource.DefaultClientResources;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,12 +48,18 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Faults never reach the cache's caller: every call waits at most the configured timeout;
  * after {@value #FAILURE_THRESHOLD} consecutive failures L2 is skipped (circuit open) and a
- * background probe PINGs it every back-off period until it answers. A write or delete that
+ * background probe PINGs it every back-off period until it answers. A write or invalidation that
  * failed leaves its key "pending": reads skip L2 for that key (its L2 value may be stale) until
- * the key has been deleted from L2 after recovery. More than {@value #MAX_PENDING} pending keys
+ * a tombstone has replaced it after recovery. More than {@value #MAX_PENDING} pending keys
  * mark the whole prefix dirty: reads skip L2 until the prefix has been deleted with SCAN. An
  * interrupted caller is no failure: reads and fill-only writes skip L2, writes and deletes wait
  * for Redis all the same (at most the timeout) and restore the interrupt flag after.
+ *
+ * <p><b>Tombstones.</b> An invalidation writes a tombstone ({@link StoredForm#tombstone()}) for
+ * {@code tombstoneTtl} instead of deleting the key: a spill's {@code SET NX} from an instance that
+ * still holds the old value in its L1 then finds the key taken, and a value loaded from before the
+ * invalidation is not written over it ({@link #setIfUnchanged}: a load writes only if the key
+ * still holds what its read saw). Reads take a tombstone for absent.
  *
  * <p>Thread-safe: Lettuce connections are thread-safe; state is in atomics and volatiles.
  */
@@ -62,6 +70,18 @@ final class RedisTier implements AutoCloseable {
   static final int MAX_PENDING = 10_000;
   private static final Logger LOG = LoggerFactory.getLogger(RedisTier.class);
   private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
+  private static final byte[] EXPECT_ABSENT = new byte[0];
+  /**
+   * SET the key to ARGV[1] (with PX ARGV[3] unless it is 0) only if it still holds ARGV[2], or
+   * nothing when ARGV[2] is empty (a stored value never is). Answers OK, or nil when not written.
+   */
+  static final String SET_IF_UNCHANGED =
+      "local v = redis.call('GET', KEYS[1])\n"
+      + "if (v == false and ARGV[2] == '') or v == ARGV[2] then\n"
+      + "  if ARGV[3] == '0' then return redis.call('SET', KEYS[1], ARGV[1]) end\n"
+      + "  return redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])\n"
+      + "end\n"
+      + "return false\n";
 
   private final String cacheName;
   private final String prefix;
@@ -71,6 +91,8 @@ final class RedisTier implements AutoCloseable {
   private final String uri;
   private final long timeoutNanos;
   private final Duration backoff;
+  /** How long a tombstone lives, in ms; 0: invalidations delete the key instead. */
+  private final long tombstoneMillis;
   private final ClientResources resources;
   private final AbstractRedisClient client;
   private final boolean cluster;
@@ -88,11 +110,12 @@ final class RedisTier implements AutoCloseable {
   private final AtomicLong dirtyEpoch = new AtomicLong();
   private volatile boolean dirty;
 
-  RedisTier(String cacheName, String uri, String prefix, Duration timeout, Duration backoff) {
+  RedisTier(String cacheName, String uri, String prefix, Duration timeout, Duration backoff, Duration tombstoneTtl) {
     this.cacheName = cacheName;
     this.prefix = prefix;
     this.timeoutNanos = timeout.toNanos();
     this.backoff = backoff;
+    this.tombstoneMillis = tombstoneTtl.toMillis();
     this.cluster = uri.startsWith("redis-cluster://") || uri.startsWith("rediss-cluster://");
     List<RedisURI> uris = parse(cacheName, uri);
     this.uri = uri;
@@ -249,39 +272,23 @@ final class RedisTier implements AutoCloseable {
   }
 
   /**
-   * Writes the value with a TTL (0 = none), or only where L2 has none ({@code onlyIfAbsent}, for
-   * values a read loaded: a concurrent put's newer value wins). A failed write marks the key
-   * pending; a fill-only write is not attempted for a pending key.
-   *
-   * <p>An interrupted caller: a fill-only write is skipped (or, interrupted while waiting, left to
-   * land or not: it holds the value just read or loaded, right either way); a plain write still
-   * waits for Redis, at most the timeout, ignoring the interrupt, which it then restores. Skipping
-   * it would leave the value it replaces in Redis for every other instance on the prefix to read
-   * until repair deleted it. No interrupt counts as an L2 failure.
+   * Writes the value with a TTL (0 = none). A failed write marks the key pending. An interrupted
+   * caller still waits for Redis, at most the timeout, ignoring the interrupt, which it then
+   * restores: skipping the write would leave the value it replaces in Redis for every other instance
+   * on the prefix to read until repair replaced it. No interrupt counts as an L2 failure.
    */
-  void set(String key, byte[] value, long ttlMillis, boolean onlyIfAbsent) {
+  void set(String key, byte[] value, long ttlMillis) {
     if (down || closed) {
-      if (!onlyIfAbsent) {
-        markPending(key);
-      }
+      markPending(key);
       return;
     }
-    if (onlyIfAbsent && ((!pending.isEmpty() && pending.containsKey(key)) || Thread.currentThread().isInterrupted())) {
-      return;
-    }
-    SetArgs args = onlyIfAbsent ? SetArgs.Builder.nx() : new SetArgs();
+    SetArgs args = new SetArgs();
     if (ttlMillis > 0) {
       args.px(ttlMillis);
     }
     try {
-      if (onlyIfAbsent) {
-        await(c -> c.set(key, value, args));
-      } else {
-        awaitUninterruptibly(c -> c.set(key, value, args));
-      }
+      awaitUninterruptibly(c -> c.set(key, value, args));
       succeeded();
-    } catch (InterruptedException e) {
-      // a fill-only write, interrupted while waiting: flag restored by await, not a Redis failure
     } catch (Exception e) {
       failed(e);
       markPending(key);
@@ -289,8 +296,66 @@ final class RedisTier implements AutoCloseable {
   }
 
   /**
-   * Deletes the key; a failure marks it pending. Like a plain write it waits for Redis even when
+   * Writes a value a read loaded, with a TTL (0 = none), only if the key still holds what that
+   * read saw: {@code seen} is the tombstone it read, or null when it read nothing (or did not read
+   * L2). So a concurrent put's newer value wins, and so does an invalidation (by any instance) that
+   * came after the read: the loaded value may predate it. Not attempted for a pending key, nor by
+   * an interrupted caller (interrupted while waiting, it is left to land or not: it holds the value
+   * just loaded, right either way). A failure here marks nothing pending: nothing was replaced.
+   *
+   * @return whether it was written
+   */
+  boolean setIfUnchanged(String key, byte[] value, long ttlMillis, byte[] seen) {
+    if (down || closed || (!pending.isEmpty() && pending.containsKey(key)) || Thread.currentThread().isInterrupted()) {
+      return false;
+    }
+    byte[] expected = seen == null ? EXPECT_ABSENT : seen;
+    byte[] ttl = Long.toString(Math.max(0, ttlMillis)).getBytes(StandardCharsets.US_ASCII);
+    String[] keys = {key};
+    try {
+      String r = await(c -> c.<String>eval(SET_IF_UNCHANGED, ScriptOutputType.STATUS, keys, value, expected, ttl));
+      succeeded();
+      return "OK".equals(r);
+    } catch (InterruptedException e) {
+      return false; // flag restored by await, not a Redis failure
+    } catch (Exception e) {
+      failed(e);
+      return false;
+    }
+  }
+
+  /**
+   * Marks the key invalidated: writes a fresh tombstone for the tombstone TTL (or deletes the key
+   * when that is 0). A failure marks it pending. Like a plain write it waits for Redis even when
    * the caller is interrupted (restoring the flag after), so other instances stop reading the value.
+   */
+  void invalidate(String key) {
+    if (down || closed) {
+      markPending(key);
+      return;
+    }
+    try {
+      awaitUninterruptibly(this.<Object>bury(key));
+      succeeded();
+    } catch (Exception e) {
+      failed(e);
+      markPending(key);
+    }
+  }
+
+  /** The command that marks the key invalidated: SET tombstone PX ttl, or DEL without tombstones. */
+  @SuppressWarnings("unchecked")
+  private <T> Function<RedisClusterAsyncCommands<String, byte[]>, RedisFuture<T>> bury(String key) {
+    if (tombstoneMillis <= 0) {
+      return c -> (RedisFuture<T>) c.del(key);
+    }
+    byte[] t = StoredForm.tombstone();
+    return c -> (RedisFuture<T>) c.set(key, t, SetArgs.Builder.px(tombstoneMillis));
+  }
+
+  /**
+   * Deletes the key (a corrupt or foreign value); a failure marks it pending. Like a plain write it
+   * waits for Redis even when the caller is interrupted (restoring the flag after).
    */
   void delete(String key) {
     if (down || closed) {
@@ -327,7 +392,10 @@ final class RedisTier implements AutoCloseable {
       this.c = c;
     }
 
-    /** Sends SET key value NX [PX ttl] unless the key is pending (its L2 value may be stale). */
+    /**
+     * Sends SET key value NX [PX ttl] unless the key is pending (its L2 value may be stale). A key
+     * invalidated within the tombstone TTL holds its tombstone, so the spill does not bring it back.
+     */
     void send(String key, byte[] value, long ttlMillis) {
       if (!pending.isEmpty() && pending.containsKey(key)) {
         return;
@@ -569,7 +637,7 @@ final class RedisTier implements AutoCloseable {
       }
       for (Map.Entry<String, Object> e : pending.entrySet()) {
         String key = e.getKey();
-        await(c -> c.del(key));
+        await(bury(key)); // a tombstone: the write that failed may have left an older value
         pending.remove(key, e.getValue());
       }
       consecutiveFailures.set(0);

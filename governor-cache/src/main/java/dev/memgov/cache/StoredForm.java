@@ -13,6 +13,11 @@ import java.util.Arrays;
  *   rest       the payload: the encoded value, or its raw LZ4 block
  * </pre>
  *
+ * <p>A <b>tombstone</b> marks a key invalidated: {@code 0xCA}, version 1 | flag bit 1, then 8
+ * random bytes, 10 bytes in all. It reads as absent; its random bytes make each one different, so
+ * a conditional write can tell whether the key was invalidated again since it was read. A build
+ * that predates tombstones reads one as a foreign value (a counted miss, and it deletes the key).
+ *
  * <p>The header costs 6 bytes uncompressed and 7-9 bytes compressed. Anything else under a cache
  * key (wrong magic, unknown version, a checksum mismatch, a block that does not decompress to the
  * stated length) is rejected with {@link IllegalArgumentException}, which the cache counts as a
@@ -22,6 +27,8 @@ final class StoredForm {
   static final int MAGIC = 0xCA;
   static final int VERSION = 1;
   static final int FLAG_LZ4 = 1;
+  static final int FLAG_TOMBSTONE = 2;
+  static final int TOMBSTONE_LENGTH = 10;
   /** Values above this are refused when decoding, so foreign bytes cannot ask for a huge buffer. */
   static final int MAX_ORIGINAL = 512 * 1024 * 1024;
 
@@ -64,6 +71,24 @@ final class StoredForm {
     writeInt(buf, 2, Lz4.INSTANCE.checksum(encoded, 0, encoded.length));
     System.arraycopy(encoded, 0, buf, 6, encoded.length);
     return buf;
+  }
+
+  /** A new tombstone, unlike any other one (8 random bytes). */
+  static byte[] tombstone() {
+    byte[] t = new byte[TOMBSTONE_LENGTH];
+    t[0] = (byte) MAGIC;
+    t[1] = (byte) (VERSION << 4 | FLAG_TOMBSTONE);
+    long r = java.util.concurrent.ThreadLocalRandom.current().nextLong();
+    for (int i = 0; i < 8; i++) {
+      t[2 + i] = (byte) (r >>> (8 * i));
+    }
+    return t;
+  }
+
+  /** Whether the stored bytes are a tombstone: the key was invalidated, it holds no value. */
+  static boolean isTombstone(byte[] stored) {
+    return stored != null && stored.length == TOMBSTONE_LENGTH && (stored[0] & 0xFF) == MAGIC
+        && (stored[1] & 0xFF) == (VERSION << 4 | FLAG_TOMBSTONE);
   }
 
   /** The encoded value back. @throws IllegalArgumentException for bytes not in this format */

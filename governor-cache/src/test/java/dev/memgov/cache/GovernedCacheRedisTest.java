@@ -328,13 +328,133 @@ class GovernedCacheRedisTest {
     assertThat(c.stats().l2Hits()).isEqualTo(1);
   }
 
+  /** Whether Redis holds no value under the key: absent, or an invalidation's tombstone. */
+  private static boolean holdsNoValue(String key) {
+    byte[] v = raw.get(key);
+    return v == null || StoredForm.isTombstone(v);
+  }
+
   @Test
   void invalidateRemovesFromBothTiers() {
     var c = cache("inv", 1 << 20, false);
     c.put(1, "v");
     c.invalidate(1);
-    assertThat(raw.exists("memgov:inv:1")).isZero();
+    assertThat(StoredForm.isTombstone(raw.get("memgov:inv:1"))).as("a tombstone in place of the value").isTrue();
     assertThat(c.get(1)).isNull();
+    assertThat(c.stats().corruptReads()).as("a tombstone reads as absent, not as a foreign value").isZero();
+    assertThat(c.stats().l2Misses()).isEqualTo(1);
+  }
+
+  @Test
+  void aTombstoneLivesForTheTtlPlusASecondOrAnHourWithoutTtl() {
+    var withTtl = GovernedCache.<Integer, String>builder("tomb-ttl", ValueCodec.utf8()).redis(redis.uri())
+        .ttl(Duration.ofSeconds(60)).build();
+    caches.add(withTtl);
+    withTtl.put(1, "v");
+    withTtl.invalidate(1);
+    assertThat(raw.pttl("memgov:tomb-ttl:1")).isBetween(60_000L, 61_000L);
+
+    var noTtl = cache("tomb-none", 1 << 20, false);
+    noTtl.put(1, "v");
+    noTtl.invalidate(1);
+    assertThat(raw.pttl("memgov:tomb-none:1")).isBetween(3_590_000L, 3_600_000L);
+
+    var set = GovernedCache.<Integer, String>builder("tomb-set", ValueCodec.utf8()).redis(redis.uri())
+        .l2TombstoneTtl(Duration.ofSeconds(5)).build();
+    caches.add(set);
+    set.put(1, "v");
+    set.invalidate(1);
+    assertThat(raw.pttl("memgov:tomb-set:1")).isBetween(4_000L, 5_000L);
+  }
+
+  @Test
+  void withoutTombstonesInvalidateDeletesTheKey() {
+    var c = GovernedCache.<Integer, String>builder("tomb-off", ValueCodec.utf8()).redis(redis.uri())
+        .l2TombstoneTtl(Duration.ZERO).build();
+    caches.add(c);
+    c.put(1, "v");
+    c.invalidate(1);
+    assertThat(raw.exists("memgov:tomb-off:1")).isZero();
+    assertThat(c.get(1)).isNull();
+  }
+
+  @Test
+  void aLoadAfterAnInvalidationReplacesTheTombstoneForOtherInstances() {
+    var a = cache("tomb-load", 1 << 20, true);
+    var b = cache("tomb-load", 1 << 20, true);
+    a.put(1, "old");
+    a.invalidate(1);
+    assertThat(a.get(1)).isEqualTo(value(1, 2000)); // the tombstone is absent: loaded
+    assertThat(loads).hasValue(1);
+    assertThat(b.get(1)).as("the loaded value replaced the tombstone in Redis").isEqualTo(value(1, 2000));
+    assertThat(loads).hasValue(1);
+    assertThat(b.stats().l2Hits()).isEqualTo(1);
+  }
+
+  @Test
+  void aSpillDoesNotBringBackAValueAnotherInstanceInvalidated() {
+    var a = cache("tomb-spill", 1 << 20, false);
+    var b = cache("tomb-spill", 400_000, false);
+    for (int i = 0; i < 150; i++) {
+      b.put(i, value(i, 2000)); // b holds them in L1 (and Redis)
+    }
+    for (int i = 0; i < 150; i++) {
+      a.invalidate(i); // another instance invalidates them all: the values changed
+    }
+    b.reclaim(new ReclaimRequest(CleanupLevel.STANDARD, 0, Trigger.API)); // b's shrink evicts and spills
+    List<Integer> evicted = new ArrayList<>();
+    for (int i = 0; i < 150; i++) {
+      if (!b.inL1(i)) {
+        evicted.add(i);
+      }
+    }
+    assertThat(evicted).isNotEmpty();
+    assertThat(b.stats().spilledToL2()).as("every spill found the key taken by its tombstone").isZero();
+    for (int i : evicted) {
+      assertThat(a.getIfPresent(i)).as("key %d", i).isNull();
+      assertThat(holdsNoValue("memgov:tomb-spill:" + i)).isTrue();
+    }
+  }
+
+  @Test
+  void aLoadThatReadL2BeforeAnotherInstancesInvalidationDoesNotWriteOverIt() throws Exception {
+    java.util.concurrent.CountDownLatch loading = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    var a = GovernedCache.<Integer, String>builder("tomb-race", ValueCodec.utf8()).redis(redis.uri())
+        .l2Timeout(Duration.ofSeconds(2))
+        .loader(k -> {
+          loading.countDown();
+          try {
+            release.await(); // the loader read the database: "old"
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return "old";
+        }).build();
+    caches.add(a);
+    var b = cache("tomb-race", 1 << 20, false);
+    var reader = java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      var got = reader.submit(() -> a.get(1)); // L1 and L2 miss, then the loader
+      assertThat(loading.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      b.invalidate(1); // the database changed meanwhile; another instance invalidates the key
+      release.countDown();
+      assertThat(got.get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("old"); // concurrent: may be old
+    } finally {
+      reader.shutdownNow();
+    }
+    assertThat(holdsNoValue("memgov:tomb-race:1")).as("the load from before the invalidation is not in Redis").isTrue();
+    assertThat(b.getIfPresent(1)).isNull();
+  }
+
+  @Test
+  void aBadTombstoneTtlIsRefusedWithWhatIsAccepted() {
+    var b = GovernedCache.<Integer, String>builder("x", ValueCodec.utf8());
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> b.l2TombstoneTtl(Duration.ofSeconds(-1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("l2TombstoneTtl must be between 0 (no tombstones) and 30 days, but was PT-1S");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> b.l2TombstoneTtl(null))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -366,7 +486,7 @@ class GovernedCacheRedisTest {
     assertThat(c.state()).isEqualTo("ok; l2 up (errors 0); lz4 native-jni"); // no key awaiting repair
     assertThat(other.getIfPresent(1)).isEqualTo("new");
     assertThat(other.getIfPresent(2)).isNull();
-    assertThat(raw.exists("memgov:intr:2")).isZero();
+    assertThat(holdsNoValue("memgov:intr:2")).isTrue();
     assertThat(c.getIfPresent(1)).isEqualTo("new");
   }
 

@@ -49,4 +49,20 @@ class RedisClusterTest {
       assertThat(c.state()).contains("l2 up");
     }
   }
+
+  @Test
+  void onAClusterAnInvalidationLeavesATombstoneAndALoadReplacesIt() {
+    try (var c = GovernedCache.<Integer, String>builder("clustered-inv", ValueCodec.utf8())
+        .redis("redis-cluster://127.0.0.1:" + node.port()).l2Timeout(Duration.ofSeconds(2))
+        .loader(k -> "loaded-" + k).build()) {
+      c.put(3, "put");
+      c.invalidate(3);
+      assertThat(sync.strlen("memgov:clustered-inv:3")).as("a tombstone").isEqualTo(StoredForm.TOMBSTONE_LENGTH);
+      assertThat(c.get(3)).isEqualTo("loaded-3");
+      c.clear(CacheTier.L1);
+      assertThat(c.get(3)).isEqualTo("loaded-3");
+      assertThat(c.stats().l2Hits()).as("the load's conditional write (a script) reached the cluster").isEqualTo(1);
+      assertThat(c.stats().l2Errors()).isZero();
+    }
+  }
 }

@@ -167,4 +167,22 @@ class RedisFaultTest {
     cache.clear(CacheTier.L1);
     assertThat(cache.getIfPresent(100)).isEqualTo(value(100, 1));
   }
+
+  @Test
+  void anInvalidationThatFailedOnAPausedRedisLeavesATombstoneOnceRedisAnswers() throws Exception {
+    cache.put(7, value(7, 1));
+    redis.pause();
+    cache.invalidate(7);
+    assertThat(cache.state()).contains("1 l2 keys awaiting repair");
+    redis.resume();
+    // the next call that reaches Redis starts the repair
+    await().atMost(Duration.ofSeconds(10)).until(() -> {
+      cache.getIfPresent(8);
+      return !cache.state().contains("awaiting repair");
+    });
+    byte[] stored = redis.bytes().get("memgov:faults:7");
+    assertThat(stored).as("the repair wrote a tombstone, which another instance's spill cannot overwrite")
+        .hasSize(10).startsWith((byte) 0xCA, (byte) 0x12);
+    assertThat(cache.getIfPresent(7)).isNull();
+  }
 }
