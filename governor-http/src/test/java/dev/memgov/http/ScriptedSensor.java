@@ -12,7 +12,7 @@ final class ScriptedSensor implements MemorySensor {
   static final long MIB = 1L << 20;
   static final long HEAP_MAX = 256 * MIB;
   static final Map<String, String> REASONS = Map.of(
-      "rssLimit", "no RSS limit configured (memgov.rss-limit)",
+      "rssLimit", "no rssLimit configured",
       "psiSomeAvg10", "no /proc/pressure/memory on this kernel",
       "psiFullAvg10", "no /proc/pressure/memory on this kernel");
 
