@@ -328,6 +328,14 @@ class GovernedCacheRedisTest {
     assertThat(c.stats().l2Hits()).isEqualTo(1);
   }
 
+  /** A cache on the test's Redis, closed after the test. */
+  private GovernedCache<Integer, String> onRedis(String name, java.util.function.UnaryOperator<GovernedCacheBuilder<Integer, String>> options) {
+    GovernedCache<Integer, String> c =
+        options.apply(GovernedCache.<Integer, String>builder(name, ValueCodec.utf8()).redis(redis.uri())).build();
+    caches.add(c);
+    return c;
+  }
+
   /** Whether Redis holds no value under the key: absent, or an invalidation's tombstone. */
   private static boolean holdsNoValue(String key) {
     byte[] v = raw.get(key);
@@ -347,9 +355,7 @@ class GovernedCacheRedisTest {
 
   @Test
   void aTombstoneLivesForTheTtlPlusASecondOrAnHourWithoutTtl() {
-    var withTtl = GovernedCache.<Integer, String>builder("tomb-ttl", ValueCodec.utf8()).redis(redis.uri())
-        .ttl(Duration.ofSeconds(60)).build();
-    caches.add(withTtl);
+    var withTtl = onRedis("tomb-ttl", b -> b.ttl(Duration.ofSeconds(60)));
     withTtl.put(1, "v");
     withTtl.invalidate(1);
     assertThat(raw.pttl("memgov:tomb-ttl:1")).isBetween(60_000L, 61_000L);
@@ -359,9 +365,7 @@ class GovernedCacheRedisTest {
     noTtl.invalidate(1);
     assertThat(raw.pttl("memgov:tomb-none:1")).isBetween(3_590_000L, 3_600_000L);
 
-    var set = GovernedCache.<Integer, String>builder("tomb-set", ValueCodec.utf8()).redis(redis.uri())
-        .l2TombstoneTtl(Duration.ofSeconds(5)).build();
-    caches.add(set);
+    var set = onRedis("tomb-set", b -> b.l2TombstoneTtl(Duration.ofSeconds(5)));
     set.put(1, "v");
     set.invalidate(1);
     assertThat(raw.pttl("memgov:tomb-set:1")).isBetween(4_000L, 5_000L);
@@ -369,9 +373,7 @@ class GovernedCacheRedisTest {
 
   @Test
   void withoutTombstonesInvalidateDeletesTheKey() {
-    var c = GovernedCache.<Integer, String>builder("tomb-off", ValueCodec.utf8()).redis(redis.uri())
-        .l2TombstoneTtl(Duration.ZERO).build();
-    caches.add(c);
+    var c = onRedis("tomb-off", b -> b.l2TombstoneTtl(Duration.ZERO));
     c.put(1, "v");
     c.invalidate(1);
     assertThat(raw.exists("memgov:tomb-off:1")).isZero();
