@@ -313,7 +313,8 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
   /**
    * L1 missed: L2, then the loader, inside L1's compute for the key (so concurrent misses of a key
    * load once, and invalidate(key) is serialized with it). A loaded value is written to L2 inside
-   * that compute too. Nothing read while a clear ran is kept (see {@link #clears}).
+   * that compute too, only if the key did not change in Redis since it was read; when it did, the
+   * value is returned but not kept in L1. Nothing read while a clear ran is kept (see {@link #clears}).
    */
   @SuppressWarnings("unchecked")
   private V miss(K key, boolean load) {
@@ -334,9 +335,11 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
         }
         boolean toL2 = f.fromLoader && l2 != null;
         byte[] encoded = toL2 || compressL1 ? codec.encode(v) : null;
-        if (toL2) {
-          // only if unchanged since the read: a concurrent put's newer value, or an invalidation, wins
-          publishL2(k, encoded, seq, f.seen);
+        // only if unchanged since the read: a concurrent put's newer value, or an invalidation, wins;
+        // and then the loaded value may be out of date: the caller gets it, L1 does not keep it
+        if (toL2 && publishL2(k, encoded, seq, f) == RedisTier.Publish.REFUSED) {
+          dropped[0] = v;
+          return null;
         }
         Object held = compressL1 ? toL1(v, encoded) : v;
         if ((seq & 1) != 0) { // began while a clear ran: dropped, and not counted as under way
@@ -386,7 +389,7 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
       byte[] encoded = codec.encode(value);
       l1Map.computeIfAbsent(key, k -> { // present: a newer read or put filled L1 and wrote L2
         if (invalidations.get(stripe(k)) == invalidated) {
-          publishL2(k, encoded, seq, f.seen);
+          publishL2(k, encoded, seq, f);
         }
         return null;
       });
@@ -395,19 +398,19 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
   }
 
   /**
-   * Writes a value a read loaded to L2 if the key still holds what the read saw ({@code seen}: its
-   * tombstone, or null for nothing), unless a clear began since the read did.
+   * Writes a value a read loaded to L2 if the key still holds what the read saw ({@code f.seen}:
+   * its tombstone, or null for nothing), unless a clear began since the read did (then SKIPPED).
    */
-  private void publishL2(K key, byte[] encoded, long seq, byte[] seen) {
+  private RedisTier.Publish publishL2(K key, byte[] encoded, long seq, Fetch<V> f) {
     if ((seq & 1) != 0) {
-      return; // began while a clear ran
+      return RedisTier.Publish.SKIPPED; // began while a clear ran
     }
     AtomicLong publish = enterPublish(seq);
     try {
-      if (!clearOverlapped(seq)) {
-        byte[] stored = storedForm(encoded);
-        l2.setIfUnchanged(redisKey(key), stored, ttlMillis, seen);
+      if (clearOverlapped(seq)) {
+        return RedisTier.Publish.SKIPPED;
       }
+      return l2.setIfUnchanged(redisKey(key), storedForm(encoded), ttlMillis, f.seen, f.readAtNanos);
     } finally {
       publish.decrementAndGet();
     }
@@ -436,12 +439,15 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
     boolean fromLoader;
     /** The tombstone L2 held for the key when it was read; null when none (or L2 was not read). */
     byte[] seen;
+    /** {@link System#nanoTime()} right before L2 was read. */
+    long readAtNanos;
   }
 
   /** L2, then the loader. */
   private Fetch<V> fetchBelow(K key, boolean load) {
     Fetch<V> f = new Fetch<>();
     if (l2 != null) {
+      f.readAtNanos = System.nanoTime();
       byte[] raw = l2.get(redisKey(key));
       if (raw != RedisTier.SKIPPED) {
         if (StoredForm.isTombstone(raw)) {

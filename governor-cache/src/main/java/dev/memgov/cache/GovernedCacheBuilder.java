@@ -139,21 +139,23 @@ public final class GovernedCacheBuilder<K, V> {
 
   /**
    * How long the tombstone an {@code invalidate} leaves in Redis lives; default the {@link #ttl}
-   * plus 1 s (the longest any instance can still hold the old value in its L1), or 1 hour without
-   * a ttl. While it lives, no instance's spill brings the invalidated value back and no load that
-   * read L2 before the invalidation writes its value over it. {@link Duration#ZERO}: no tombstones,
-   * {@code invalidate} deletes the key (a spill of another instance's L1 copy can then bring it back).
-   * 0 to 30 days.
+   * plus {@link #l2Timeout} plus 1 s (the longest any instance can still hold the old value in its
+   * L1: a copy read from Redis before the invalidation enters L1 at most one L2 call later), or 1
+   * hour without a ttl. While it lives, no instance's spill brings the invalidated value back, and
+   * no load that read L2 before the invalidation writes its value over it (nor keeps it in L1).
+   * {@link Duration#ZERO}: no tombstones, {@code invalidate} deletes the key (a spill of another
+   * instance's L1 copy can then bring it back). 0, or 1 ms to {@code Long.MAX_VALUE} ns.
    */
   public GovernedCacheBuilder<K, V> l2TombstoneTtl(Duration ttl) {
-    if (ttl == null || ttl.isNegative() || ttl.compareTo(Duration.ofDays(30)) > 0) {
-      throw new IllegalArgumentException("l2TombstoneTtl must be between 0 (no tombstones) and 30 days, but was " + ttl);
+    if (ttl == null || ttl.isNegative() || (!ttl.isZero() && ttl.compareTo(MIN_TTL) < 0) || ttl.compareTo(MAX_TTL) > 0) {
+      throw new IllegalArgumentException("l2TombstoneTtl must be 0 (no tombstones) or between 1 ms and " + MAX_TTL
+          + ", but was " + ttl);
     }
     this.l2TombstoneTtl = ttl;
     return this;
   }
 
-  /** The tombstone TTL in effect: the one set, else ttl + 1 s, else 1 hour. */
+  /** The tombstone TTL in effect: the one set, else ttl + l2Timeout + 1 s, else 1 hour. */
   Duration tombstoneTtl() {
     if (l2TombstoneTtl != null) {
       return l2TombstoneTtl;
@@ -161,7 +163,7 @@ public final class GovernedCacheBuilder<K, V> {
     if (ttl == null) {
       return Duration.ofHours(1);
     }
-    return ttl.plusSeconds(1);
+    return ttl.plus(l2Timeout).plusSeconds(1);
   }
 
   /** Longest wait for one L2 call; default 100 ms. */

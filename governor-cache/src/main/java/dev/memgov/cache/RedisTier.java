@@ -75,13 +75,13 @@ final class RedisTier implements AutoCloseable {
    * SET the key to ARGV[1] (with PX ARGV[3] unless it is 0) only if it still holds ARGV[2], or
    * nothing when ARGV[2] is empty (a stored value never is). Answers OK, or nil when not written.
    */
-  static final String SET_IF_UNCHANGED =
+  static final byte[] SET_IF_UNCHANGED = (
       "local v = redis.call('GET', KEYS[1])\n"
       + "if (v == false and ARGV[2] == '') or v == ARGV[2] then\n"
       + "  if ARGV[3] == '0' then return redis.call('SET', KEYS[1], ARGV[1]) end\n"
       + "  return redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])\n"
       + "end\n"
-      + "return false\n";
+      + "return false\n").getBytes(StandardCharsets.US_ASCII);
 
   private final String cacheName;
   private final String prefix;
@@ -109,6 +109,7 @@ final class RedisTier implements AutoCloseable {
   private final ConcurrentHashMap<String, Object> pending = new ConcurrentHashMap<>();
   private final AtomicLong dirtyEpoch = new AtomicLong();
   private volatile boolean dirty;
+  private volatile TtlArg ttlArg;
 
   RedisTier(String cacheName, String uri, String prefix, Duration timeout, Duration backoff, Duration tombstoneTtl) {
     this.cacheName = cacheName;
@@ -295,34 +296,65 @@ final class RedisTier implements AutoCloseable {
     }
   }
 
+  /** What {@link #setIfUnchanged} did. */
+  enum Publish {
+    /** Written. */
+    WRITTEN,
+    /**
+     * Not written because the key changed since the read (a put, an invalidation), or the read is
+     * older than half the tombstone TTL: the loaded value may be out of date, keep it nowhere.
+     */
+    REFUSED,
+    /** Not sent or not answered (L2 down, the key pending, the caller interrupted, a failure). */
+    SKIPPED
+  }
+
   /**
    * Writes a value a read loaded, with a TTL (0 = none), only if the key still holds what that
    * read saw: {@code seen} is the tombstone it read, or null when it read nothing (or did not read
    * L2). So a concurrent put's newer value wins, and so does an invalidation (by any instance) that
-   * came after the read: the loaded value may predate it. Not attempted for a pending key, nor by
-   * an interrupted caller (interrupted while waiting, it is left to land or not: it holds the value
-   * just loaded, right either way). A failure here marks nothing pending: nothing was replaced.
-   *
-   * @return whether it was written
+   * came after the read: the loaded value may predate it. A read that saw nothing and began at
+   * least half the tombstone TTL ago ({@code readAtNanos}, {@link System#nanoTime()}) is refused
+   * without asking Redis: a tombstone written after it may have expired already. Not attempted for
+   * a pending key, nor by an interrupted caller (interrupted while waiting, it is left to land or
+   * not: it holds the value just loaded, right either way). A failure here marks nothing pending:
+   * nothing was replaced.
    */
-  boolean setIfUnchanged(String key, byte[] value, long ttlMillis, byte[] seen) {
+  Publish setIfUnchanged(String key, byte[] value, long ttlMillis, byte[] seen, long readAtNanos) {
     if (down || closed || (!pending.isEmpty() && pending.containsKey(key)) || Thread.currentThread().isInterrupted()) {
-      return false;
+      return Publish.SKIPPED;
+    }
+    if (seen == null && tombstoneMillis > 0 && System.nanoTime() - readAtNanos >= tombstoneMillis * 500_000L) {
+      return Publish.REFUSED;
     }
     byte[] expected = seen == null ? EXPECT_ABSENT : seen;
-    byte[] ttl = Long.toString(Math.max(0, ttlMillis)).getBytes(StandardCharsets.US_ASCII);
+    byte[] ttl = ttlArgument(ttlMillis);
     String[] keys = {key};
     try {
       String r = await(c -> c.<String>eval(SET_IF_UNCHANGED, ScriptOutputType.STATUS, keys, value, expected, ttl));
       succeeded();
-      return "OK".equals(r);
+      return "OK".equals(r) ? Publish.WRITTEN : Publish.REFUSED;
     } catch (InterruptedException e) {
-      return false; // flag restored by await, not a Redis failure
+      return Publish.SKIPPED; // flag restored by await, not a Redis failure
     } catch (Exception e) {
       failed(e);
-      return false;
+      return Publish.SKIPPED;
     }
   }
+
+  /** The script's TTL argument: the decimal millis, made once per distinct TTL (a cache has one). */
+  private byte[] ttlArgument(long ttlMillis) {
+    long t = Math.max(0, ttlMillis);
+    TtlArg memo = ttlArg;
+    if (memo == null || memo.millis != t) {
+      memo = new TtlArg(t, Long.toString(t).getBytes(StandardCharsets.US_ASCII));
+      ttlArg = memo;
+    }
+    return memo.bytes;
+  }
+
+  /** A TTL and its decimal bytes, published together. */
+  private record TtlArg(long millis, byte[] bytes) {}
 
   /**
    * Marks the key invalidated: writes a fresh tombstone for the tombstone TTL (or deletes the key

@@ -354,11 +354,11 @@ class GovernedCacheRedisTest {
   }
 
   @Test
-  void aTombstoneLivesForTheTtlPlusASecondOrAnHourWithoutTtl() {
+  void aTombstoneLivesForTheTtlPlusTheL2TimeoutPlusASecondOrAnHourWithoutTtl() {
     var withTtl = onRedis("tomb-ttl", b -> b.ttl(Duration.ofSeconds(60)));
     withTtl.put(1, "v");
     withTtl.invalidate(1);
-    assertThat(raw.pttl("memgov:tomb-ttl:1")).isBetween(60_000L, 61_000L);
+    assertThat(raw.pttl("memgov:tomb-ttl:1")).as("ttl + l2Timeout + 1 s").isGreaterThan(61_000L).isLessThanOrEqualTo(61_100L);
 
     var noTtl = cache("tomb-none", 1 << 20, false);
     noTtl.put(1, "v");
@@ -447,6 +447,67 @@ class GovernedCacheRedisTest {
     }
     assertThat(holdsNoValue("memgov:tomb-race:1")).as("the load from before the invalidation is not in Redis").isTrue();
     assertThat(b.getIfPresent(1)).isNull();
+    assertThat(a.inL1(1)).as("nor in the loading instance's L1").isFalse();
+  }
+
+  /** A cache whose loader answers "old", after {@code loading} counts down and {@code release} opens. */
+  private GovernedCache<Integer, String> blockingLoader(String name, java.util.concurrent.CountDownLatch loading,
+      java.util.concurrent.CountDownLatch release, java.util.function.UnaryOperator<GovernedCacheBuilder<Integer, String>> options) {
+    return onRedis(name, b -> options.apply(b.l2Timeout(Duration.ofSeconds(2)).loader(k -> {
+      loading.countDown();
+      try {
+        release.await(30, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return "old";
+    })));
+  }
+
+  @Test
+  void aLoadThatReadOneTombstoneDoesNotWriteOverTheNextOne() throws Exception {
+    var loading = new java.util.concurrent.CountDownLatch(1);
+    var release = new java.util.concurrent.CountDownLatch(1);
+    var a = blockingLoader("tomb-twice", loading, release, b -> b);
+    var b = cache("tomb-twice", 1 << 20, false);
+    b.put(1, "first");
+    b.invalidate(1); // tombstone T1
+    var reader = java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      var got = reader.submit(() -> a.get(1)); // reads T1, then loads
+      assertThat(loading.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      byte[] first = raw.get("memgov:tomb-twice:1");
+      b.invalidate(1); // tombstone T2: the value changed again while a loaded
+      byte[] second = raw.get("memgov:tomb-twice:1");
+      release.countDown();
+      assertThat(got.get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("old");
+      assertThat(second).as("each tombstone is a different one").isNotEqualTo(first);
+      assertThat(raw.get("memgov:tomb-twice:1")).as("T2 stays: the load read T1").isEqualTo(second);
+    } finally {
+      reader.shutdownNow();
+    }
+  }
+
+  @Test
+  void aLoadOlderThanHalfTheTombstoneTtlIsNotWrittenOnceTheTombstoneHasExpired() throws Exception {
+    var loading = new java.util.concurrent.CountDownLatch(1);
+    var release = new java.util.concurrent.CountDownLatch(1);
+    var a = blockingLoader("tomb-slow", loading, release, b -> b.l2TombstoneTtl(Duration.ofMillis(300)));
+    var b = onRedis("tomb-slow", o -> o.l2TombstoneTtl(Duration.ofMillis(300)));
+    var reader = java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      var got = reader.submit(() -> a.get(1)); // reads nothing, then loads for longer than the tombstone lives
+      assertThat(loading.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      b.invalidate(1);
+      await().atMost(Duration.ofSeconds(10)).until(() -> raw.exists("memgov:tomb-slow:1") == 0); // expired
+      release.countDown();
+      assertThat(got.get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("old");
+    } finally {
+      reader.shutdownNow();
+    }
+    assertThat(raw.exists("memgov:tomb-slow:1")).as("the slow load's value is not written").isZero();
+    assertThat(a.inL1(1)).isFalse();
+    assertThat(b.getIfPresent(1)).isNull();
   }
 
   @Test
@@ -454,7 +515,10 @@ class GovernedCacheRedisTest {
     var b = GovernedCache.<Integer, String>builder("x", ValueCodec.utf8());
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> b.l2TombstoneTtl(Duration.ofSeconds(-1)))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("l2TombstoneTtl must be between 0 (no tombstones) and 30 days, but was PT-1S");
+        .hasMessage("l2TombstoneTtl must be 0 (no tombstones) or between 1 ms and PT2562047H47M16.854775807S, "
+            + "but was PT-1S");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> b.l2TombstoneTtl(Duration.ofNanos(500)))
+        .as("under 1 ms would round to 0, which turns tombstones off").isInstanceOf(IllegalArgumentException.class);
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> b.l2TombstoneTtl(null))
         .isInstanceOf(IllegalArgumentException.class);
   }

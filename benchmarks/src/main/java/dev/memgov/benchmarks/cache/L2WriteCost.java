@@ -34,7 +34,7 @@ public final class L2WriteCost {
     Class<?> tier = Class.forName("dev.memgov.cache.RedisTier");
     Field scriptField = tier.getDeclaredField("SET_IF_UNCHANGED");
     scriptField.setAccessible(true);
-    String script = (String) scriptField.get(null);
+    byte[] script = (byte[]) scriptField.get(null);
     Class<?> sf = Class.forName("dev.memgov.cache.StoredForm");
     Method write = sf.getDeclaredMethod("write", byte[].class, int.class);
     write.setAccessible(true);
