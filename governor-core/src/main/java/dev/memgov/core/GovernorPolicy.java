@@ -229,7 +229,13 @@ public final class GovernorPolicy {
     return historySize;
   }
 
-  /** A leak is suspected when the live set rose across this many consecutive GCs. */
+  /**
+   * How many GCs must raise the live set less what the governables hold, with no collection
+   * reclaiming old-generation space since, for a leak to be suspected once that figure stands above
+   * half the heap's max: the test for a leak that leaves the collector nothing to reclaim. A leak
+   * beside garbage is found by the floors the reclaiming collections leave, whatever this count
+   * (see {@link dev.memgov.core.policy.TrendEstimator}).
+   */
   public int leakGcCount() {
     return leakGcCount;
   }

@@ -787,8 +787,9 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
       // a streak not yet announced: at once, or when the interval after the last warning has passed
       leakAnnounced = true;
       lastLeakWarningNanos = now;
-      LOG.warn("memgov '{}': the live set rose across {} GCs ({} per minute), more than the governables grew:"
-          + " a leak is suspected", name, policy.leakGcCount(), Bytes.format((long) trend.bytesPerMinute()));
+      LOG.warn("memgov '{}': the live set less what the governables hold rose from one reclaiming GC to the next,"
+          + " or above half the heap with no reclaim ({} per minute): a leak is suspected",
+          name, Bytes.format((long) trend.bytesPerMinute()));
       if (events.wants(GovernorEvent.LeakSuspected.class)) {
         events.publish(new GovernorEvent.LeakSuspected(clock.currentTimeMillis(), trend));
       }

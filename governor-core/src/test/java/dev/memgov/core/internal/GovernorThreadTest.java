@@ -220,8 +220,8 @@ class GovernorThreadTest {
     DefaultMemoryGovernor g = governor(GovernorPolicy.builder().timerTriggerEnabled(false).leakGcCount(3));
     List<GovernorEvent.LeakSuspected> leaks = new CopyOnWriteArrayList<>();
     g.subscribe(GovernorEvent.LeakSuspected.class, leaks::add);
-    for (int i = 0; i < 8; i++) {
-      sensor.ratio(0.20 + i * 0.01).gc();
+    for (int i = 0; i < 8; i++) { // above half the heap and never reclaimed
+      sensor.ratio(0.55 + i * 0.01).gc();
       clock.advance(Duration.ofSeconds(10));
       g.tickNow();
     }
@@ -250,33 +250,43 @@ class GovernorThreadTest {
     assertThat(g.status().trend().bytesPerMinute()).isPositive();
   }
 
+  /** One GC and tick with the old generation at {@code permille} of the heap, {@code seconds} later. */
+  private boolean gcAt(DefaultMemoryGovernor g, int permille, int seconds) {
+    sensor.ratio(permille / 1000.0).gc();
+    clock.advance(Duration.ofSeconds(seconds));
+    g.tickNow();
+    return g.status().trend().leakSuspected();
+  }
+
   @Test
   void aFlappingLeakFlagWarnsAtMostOncePerTenMinutes() {
     DefaultMemoryGovernor g = governor(GovernorPolicy.builder().timerTriggerEnabled(false).leakGcCount(3));
     List<GovernorEvent.LeakSuspected> leaks = new CopyOnWriteArrayList<>();
     g.subscribe(GovernorEvent.LeakSuspected.class, leaks::add);
-    double r = 0.20;
-    // streaks of rising GCs broken by a fall, every few seconds (a cache filling, a churning workload)
-    for (int streak = 0; streak < 5; streak++) {
-      for (int i = 0; i < 4; i++) {
-        r += 0.01;
-        sensor.ratio(r).gc();
-        clock.advance(Duration.ofSeconds(1));
-        g.tickNow();
+    int r = 400;
+    int flagOns = 0;
+    boolean flag = false;
+    // above half the heap, climbs of 7 GCs (30 MiB each of a 1000 MiB heap) that each pass the last
+    // one's peak by three rises, every few seconds a reclaim (120 MiB): the flag goes on at the
+    // third rise past the peak and off at the reclaim
+    for (int climb = 0; climb < 3; climb++) {
+      for (int i = 0; i < 7; i++) {
+        r += 30;
+        boolean now = gcAt(g, r, 1);
+        flagOns += now && !flag ? 1 : 0;
+        flag = now;
       }
-      r -= 0.05;
-      sensor.ratio(r).gc();
-      clock.advance(Duration.ofSeconds(1));
-      g.tickNow();
+      r -= 120;
+      flag = gcAt(g, r, 1);
+      assertThat(flag).as("after the reclaim of climb %d", climb + 1).isFalse();
     }
+    assertThat(flagOns).isEqualTo(3);
     assertThat(leaks).hasSize(1);
 
     clock.advance(Duration.ofMinutes(10));
-    for (int i = 0; i < 8; i++) {
-      r += 0.04;
-      sensor.ratio(r).gc();
-      clock.advance(Duration.ofSeconds(1));
-      g.tickNow();
+    for (int i = 0; i < 7; i++) {
+      r += 30;
+      gcAt(g, r, 1);
     }
     assertThat(leaks).hasSize(2);
   }
@@ -286,24 +296,20 @@ class GovernorThreadTest {
     DefaultMemoryGovernor g = governor(GovernorPolicy.builder().timerTriggerEnabled(false).leakGcCount(3));
     List<GovernorEvent.LeakSuspected> leaks = new CopyOnWriteArrayList<>();
     g.subscribe(GovernorEvent.LeakSuspected.class, leaks::add);
-    double r = 0.20;
-    for (int i = 0; i < 4; i++) { // a first streak: announced
-      r += 0.01;
-      sensor.ratio(r).gc();
-      clock.advance(Duration.ofSeconds(1));
-      g.tickNow();
+    int r = 600;
+    for (int i = 0; i < 4; i++) { // a first streak above half the heap: announced
+      r += 40;
+      gcAt(g, r, 1);
     }
-    r -= 0.05; // it breaks
-    sensor.ratio(r).gc();
-    clock.advance(Duration.ofSeconds(1));
-    g.tickNow();
-    for (int i = 0; i < 40; i++) { // a real leak from 2 minutes on, every 20 s, for 13 minutes
-      r += 0.01;
-      sensor.ratio(r).gc();
-      clock.advance(Duration.ofSeconds(20));
-      g.tickNow();
+    r -= 170; // a reclaim breaks it
+    gcAt(g, r, 1);
+    // a real leak, a GC every 20 s for 13 minutes: flagged at the third rise past the first
+    // streak's peak (760), 6.7 minutes on, inside the quiet interval
+    for (int i = 0; i < 40; i++) {
+      r += 10;
+      boolean leak = gcAt(g, r, 20);
+      assertThat(leak).as("at %d permille", r).isEqualTo(r >= 790);
     }
-    assertThat(g.status().trend().leakSuspected()).isTrue();
     assertThat(leaks).hasSize(2);
   }
 

@@ -86,19 +86,19 @@ class TrendEstimatorTest {
   }
 
   @Test
-  void aLeakIsSuspectedWhenTheLiveSetRoseAcrossLeakGcCountGcs() {
+  void aLeakIsSuspectedWhenTheLiveSetRoseAcrossLeakGcCountGcsAboveHalfTheHeap() {
     GovernorPolicy policy = GovernorPolicy.builder().leakGcCount(4).build();
     TrendEstimator t = new TrendEstimator(policy);
-    Trend trend = t.update(gc(1, 0, 100 * MIB), governedBy(Signal.HEAP));
+    Trend trend = t.update(gc(1, 0, 600 * MIB), governedBy(Signal.HEAP));
     for (int i = 1; i <= 3; i++) {
-      trend = t.update(gc(1 + i, 10L * i, (100 + i) * MIB), governedBy(Signal.HEAP));
+      trend = t.update(gc(1 + i, 10L * i, (600 + i) * MIB), governedBy(Signal.HEAP));
       assertThat(trend.leakSuspected()).as("after %d rises", i).isFalse();
     }
-    trend = t.update(gc(5, 40, 104 * MIB), governedBy(Signal.HEAP));
+    trend = t.update(gc(5, 40, 604 * MIB), governedBy(Signal.HEAP));
     assertThat(trend.leakSuspected()).isTrue();
 
-    // one GC that frees memory ends the streak
-    trend = t.update(gc(6, 50, 90 * MIB), governedBy(Signal.HEAP));
+    // one GC that reclaims more than 1/32 of the heap ends the streak
+    trend = t.update(gc(6, 50, 560 * MIB), governedBy(Signal.HEAP));
     assertThat(trend.leakSuspected()).isFalse();
   }
 
@@ -125,8 +125,226 @@ class TrendEstimatorTest {
     for (int i = 0; i <= 4; i++) {
       long governed = 5 * MIB * i;
       // the governables grow 5 MiB per GC, the live set 6: 1 MiB per GC is someone else's
-      trend = t.update(gc(i + 1, 30L * i, 100 * MIB + 6 * MIB * i), governedBy(Signal.HEAP), () -> governed);
+      trend = t.update(gc(i + 1, 30L * i, 700 * MIB + 6 * MIB * i), governedBy(Signal.HEAP), () -> governed);
       assertThat(trend.leakSuspected()).as("after %d rises", i).isEqualTo(i == 4);
+    }
+  }
+
+  /**
+   * Feeds a sawtooth, one GC every 10 s: from each floor the figure climbs {@code climb} MiB per GC
+   * for {@code climbs} GCs (promoted garbage), then one reclaiming GC brings it down to the next
+   * floor, {@code floorStep} MiB above the last. A cache fills alongside, {@code cachePerGc} MiB per
+   * GC, in both the live set and the governables' footprint. Returns the leak flag after each GC.
+   */
+  private static boolean[] sawtooth(TrendEstimator t, long floor, int cycles, int climbs, long climb,
+      long floorStep, long cachePerGc) {
+    boolean[] flags = new boolean[cycles * (climbs + 1) + 1];
+    int gc = 0;
+    long u = floor;
+    for (int c = 0; c < cycles; c++) {
+      for (int i = 0; i <= climbs; i++) {
+        long cache = cachePerGc * gc;
+        flags[gc] = t.update(gc(gc + 1, 10L * gc, u + cache), governedBy(Signal.HEAP), () -> cache).leakSuspected();
+        gc++;
+        u += climb;
+      }
+      floor += floorStep;
+      u = floor;
+    }
+    long cache = cachePerGc * gc;
+    flags[gc] = t.update(gc(gc + 1, 10L * gc, u + cache), governedBy(Signal.HEAP), () -> cache).leakSuspected();
+    return flags;
+  }
+
+  @Test
+  void promotedGarbageThatEachReclaimTakesBackIsNoLeakHoweverLongItClimbs() {
+    // G1 between mixed collections: 12 young GCs each promote 6 MiB of garbage (12 > leakGcCount
+    // = 8 rises in a row), a mixed collection takes it back, to a floor that wanders up by 2 MiB
+    // (far less than a leak: what a mixed phase leaves); meanwhile a cache fills at 3 MiB per GC.
+    // Eight such cycles.
+    TrendEstimator t = new TrendEstimator(GovernorPolicy.defaults());
+    boolean[] flags = sawtooth(t, 100 * MIB, 8, 12, 6 * MIB, 2 * MIB, 3 * MIB);
+    for (int gc = 0; gc < flags.length; gc++) {
+      assertThat(flags[gc]).as("after GC %d", gc + 1).isFalse();
+    }
+  }
+
+  @Test
+  void floorsThatRiseFromReclaimToReclaimAreALeak() {
+    // the same sawtooth, but each reclaim leaves 30 MiB more behind: a leak of 30 MiB per cycle.
+    // Cycle c spans GCs 13c .. 13c + 12; its floor (reclaim at GC 13c, except for the first cycle,
+    // which no reclaim began) is recorded 11 GCs later, once the figure climbed more than 1/16 of
+    // the heap (64 MiB) off it. Floors 130, 160, 190, 220, 250, 280 MiB: the last three rose one
+    // after another, the first of them 90 MiB above the lowest of the three before (more than 64);
+    // the sixth floor is recorded at GC 6 × 13 + 11.
+    TrendEstimator t = new TrendEstimator(GovernorPolicy.defaults());
+    boolean[] flags = sawtooth(t, 100 * MIB, 7, 12, 6 * MIB, 30 * MIB, 0);
+    for (int gc = 0; gc < flags.length; gc++) {
+      assertThat(flags[gc]).as("after GC %d", gc + 1).isEqualTo(gc >= 6 * 13 + 11);
+    }
+  }
+
+  @Test
+  void floorsRisingByLessThanASixteenthOfTheHeapInThreeStepsAreNoLeak() {
+    // floors rising 21 MiB per cycle: three floors on, 63 MiB, under the 64 MiB of a 1 GiB heap
+    // (a mixed phase may leave 5 % of the heap behind); 22 MiB per cycle makes 66
+    TrendEstimator slow = new TrendEstimator(GovernorPolicy.defaults());
+    assertThat(sawtooth(slow, 100 * MIB, 9, 12, 6 * MIB, 21 * MIB, 0)).doesNotContain(true);
+    TrendEstimator faster = new TrendEstimator(GovernorPolicy.defaults());
+    boolean[] flags = sawtooth(faster, 100 * MIB, 7, 12, 6 * MIB, 22 * MIB, 0);
+    assertThat(flags[flags.length - 3]).isTrue();
+  }
+
+  @Test
+  void aFloorBelowTheOneBeforeBreaksTheRise() {
+    // floors 130, 160, 190, then 150, 180, 210, 240: 150 breaks the rise; and once three floors
+    // rose again (180, 210, 240), the first of them is only 30 MiB above the lowest before (150)
+    TrendEstimator t = new TrendEstimator(GovernorPolicy.defaults());
+    boolean[] first = sawtooth(t, 100 * MIB, 4, 12, 6 * MIB, 30 * MIB, 0);
+    assertThat(first).doesNotContain(true);
+    int gc = first.length;
+    long u = 150 * MIB;
+    for (int c = 0; c < 5; c++, u += 30 * MIB) {
+      for (int i = 0; i <= 12; i++, gc++) {
+        Trend trend = t.update(gc(gc + 1, 10L * gc, u + 6 * MIB * i), governedBy(Signal.HEAP));
+        assertThat(trend.leakSuspected()).as("after GC %d", gc + 1).isFalse();
+      }
+    }
+  }
+
+  @Test
+  void oneHighFloorAmongTheThreeBeforeIsHarmless() {
+    // floors 100, 200, 110 (a phase cut short left 200), then 180, 190, 200: the three rose, and
+    // the first of them stands 80 MiB above the lowest before it, 100, not 20 below 200
+    TrendEstimator t = new TrendEstimator(GovernorPolicy.defaults());
+    boolean[] flags = series(t,
+        100, 140, 180, 220,
+        100, 140, 180, 260, // floor 100, recorded at 180 (80 MiB above it)
+        200, 240, 280, 320, // floor 200
+        110, 150, 190, 230, // floor 110
+        180, 220, 260, 300, // floor 180
+        190, 230, 270, 310, // floor 190
+        200, 240, 280, 320); // floor 200, recorded at 280
+    for (int i = 0; i < flags.length; i++) {
+      assertThat(flags[i]).as("after GC %d", i + 1).isEqualTo(i >= flags.length - 2);
+    }
+  }
+
+  @Test
+  void floorsCreepingUpByLessThanTheyWanderAreNoLeak() {
+    // floors 12 MiB above the last, eight times: 96 MiB in all, but three floors on only 36
+    TrendEstimator t = new TrendEstimator(GovernorPolicy.defaults());
+    boolean[] flags = sawtooth(t, 100 * MIB, 9, 12, 6 * MIB, 12 * MIB, 0);
+    assertThat(flags).doesNotContain(true);
+  }
+
+  /** Feeds one GC every 10 s with these after-GC figures (MiB); returns the leak flag after each. */
+  private static boolean[] series(TrendEstimator t, long... mib) {
+    boolean[] flags = new boolean[mib.length];
+    for (int i = 0; i < mib.length; i++) {
+      flags[i] = t.update(gc(i + 1, 10L * i, mib[i] * MIB), governedBy(Signal.HEAP)).leakSuspected();
+    }
+    return flags;
+  }
+
+  @Test
+  void aReclaimWhileASpikeIsHeldMakesNoFloorOfItsOwn() {
+    // floors 100, 110, 120, 170, 180, then a spike is held: a mixed GC frees garbage under it
+    // (340 -> 290), the figure climbs 40 MiB (under 1/16 of the heap: the floor stays open), the
+    // spike is let go and the phase ends at 175. One floor, 175, below 180: no rise. Taking 290
+    // for a floor of its own would have made 170, 180, 290 three rises, the first of them 70 MiB
+    // above the lowest floor before (100): a leak.
+    TrendEstimator t = new TrendEstimator(GovernorPolicy.defaults());
+    boolean[] flags = series(t,
+        100, 140, 180, 220,
+        100, 140, 180, 220, // floor 100, recorded at 180 (80 MiB above it)
+        110, 150, 190, 230, // floor 110
+        120, 160, 200, 240, // floor 120
+        170, 210, 250, 290, // floor 170
+        180, 220, 260, 300, // floor 180
+        340, 290, 330, 230, 175, 215, 255, 295); // floor 175, recorded at 255
+    assertThat(flags).doesNotContain(true);
+  }
+
+  @Test
+  void aClimbAboveHalfTheHeapWithNoReclaimIsALeak() {
+    // nothing for the collector to reclaim, so no floor ever comes: 8 rising GCs above half the heap
+    TrendEstimator t = new TrendEstimator(GovernorPolicy.defaults());
+    for (int i = 0; i <= 10; i++) {
+      Trend trend = t.update(gc(i + 1, 10L * i, 600 * MIB + 2 * MIB * i), governedBy(Signal.HEAP));
+      assertThat(trend.leakSuspected()).as("after %d rises", i).isEqualTo(i >= 8);
+    }
+  }
+
+  @Test
+  void aClimbBelowHalfTheHeapWithNoReclaimIsNoLeakUntilItRoseAboveHalf() {
+    // the price of no false alarm for promoted garbage: a leak that leaves nothing to reclaim is
+    // flagged only after leakGcCount rises above half the heap's max, however long it climbed below
+    TrendEstimator t = new TrendEstimator(GovernorPolicy.defaults());
+    int gc = 0;
+    for (; gc <= 40; gc++) {
+      long y = 100 * MIB + 10 * MIB * gc; // 100 .. 500 MiB of 1024
+      assertThat(t.update(gc(gc + 1, 10L * gc, y), governedBy(Signal.HEAP)).leakSuspected()).as("at %d MiB", y / MIB).isFalse();
+    }
+    for (int above = 1; above <= 8; above++, gc++) {
+      long y = 510 * MIB + 10 * MIB * above; // 520 .. 590 MiB
+      assertThat(t.update(gc(gc + 1, 10L * gc, y), governedBy(Signal.HEAP)).leakSuspected())
+          .as("after %d rises above half the heap", above).isEqualTo(above == 8);
+    }
+  }
+
+  @Test
+  void garbageThatClimbsPastHalfTheHeapToTheSamePeakIsNoLeak() {
+    // G1's adaptive IHOP lets promoted garbage climb to 80 % of the heap before the mixed
+    // collections: from a floor of 300 MiB, 20 rises of 25 MiB to 800 MiB (12 of them above half
+    // of 1024), then back. The first climb has no peak before it to compare with, and passes for a
+    // leak; the next ones, no higher than the first, do not.
+    TrendEstimator t = new TrendEstimator(GovernorPolicy.defaults());
+    boolean[] flags = sawtooth(t, 300 * MIB, 6, 20, 25 * MIB, 0, 0);
+    assertThat(flags[20]).as("the first climb, at 800 MiB").isTrue();
+    for (int gc = 21; gc < flags.length; gc++) {
+      assertThat(flags[gc]).as("after GC %d", gc + 1).isFalse();
+    }
+  }
+
+  @Test
+  void aClimbPastTheLastPeakWithNoReclaimIsALeak() {
+    // the same sawtooth twice, then the figure keeps climbing: flagged at the eighth rise past the
+    // last peak (800 MiB)
+    TrendEstimator t = new TrendEstimator(GovernorPolicy.defaults());
+    boolean[] flags = sawtooth(t, 300 * MIB, 2, 20, 25 * MIB, 0, 0);
+    int gc = flags.length;
+    for (int i = 1; i <= 30; i++, gc++) {
+      long y = 300 * MIB + 25 * MIB * i; // 325 .. 1050 MiB: past 800 from i = 21 on
+      boolean leak = t.update(gc(gc + 1, 10L * gc, y), governedBy(Signal.HEAP)).leakSuspected();
+      assertThat(leak).as("at %d MiB", y / MIB).isEqualTo(i >= 28);
+    }
+  }
+
+  @Test
+  void aCacheGrowingFasterThanItIsPromotedIsNoReclaim() {
+    // the governables' footprint counts new entries at once, the old generation only once they
+    // are promoted: u falls (here by 20 MiB) although nothing was collected. That is no floor, and
+    // it does not end the climb either.
+    TrendEstimator t = new TrendEstimator(GovernorPolicy.builder().leakGcCount(4).build());
+    long[] y = {600, 610, 620, 620, 630, 640};
+    long[] cache = {0, 0, 0, 20, 20, 20};
+    Trend trend = null;
+    for (int i = 0; i < y.length; i++) {
+      long governed = cache[i] * MIB;
+      trend = t.update(gc(i + 1, 10L * i, y[i] * MIB), governedBy(Signal.HEAP), () -> governed);
+    }
+    assertThat(trend.leakSuspected()).as("four rises since the start, none undone by a reclaim").isTrue();
+  }
+
+  @Test
+  void withTheHeapsMaxUnknownTheRisesAloneDecide() {
+    TrendEstimator t = new TrendEstimator(GovernorPolicy.builder().leakGcCount(3).build());
+    Trend trend = null;
+    for (int i = 0; i <= 3; i++) {
+      trend = t.update(MemorySnapshot.builder().time(i * 10_000L, i * 10 * SECOND).oldGenAfterGc((100 + i) * MIB)
+          .gc(i + 1, 1, 5).build(), governedBy(Signal.HEAP));
+      assertThat(trend.leakSuspected()).as("after %d rises", i).isEqualTo(i == 3);
     }
   }
 
@@ -135,7 +353,7 @@ class TrendEstimatorTest {
     TrendEstimator t = new TrendEstimator(GovernorPolicy.builder().leakGcCount(3).build());
     Trend trend = null;
     for (int i = 0; i <= 3; i++) {
-      trend = t.update(gc(i + 1, 10L * i, (100 + i) * MIB), governedBy(Signal.HEAP), () -> -1);
+      trend = t.update(gc(i + 1, 10L * i, (600 + i) * MIB), governedBy(Signal.HEAP), () -> -1);
     }
     assertThat(trend.leakSuspected()).isTrue();
   }
