@@ -230,11 +230,11 @@ public final class GovernorPolicy {
   }
 
   /**
-   * How many GCs must raise the live set less what the governables hold, with no collection
-   * reclaiming old-generation space since, for a leak to be suspected once that figure stands above
-   * half the heap's max: the test for a leak that leaves the collector nothing to reclaim. A leak
-   * beside garbage is found by the floors the reclaiming collections leave, whatever this count
-   * (see {@link dev.memgov.core.policy.TrendEstimator}).
+   * How many GCs must raise the live set less what the governables hold while it stands above half
+   * the heap's max, before any collection reclaimed old-generation space, for a leak to be
+   * suspected: the test for a leak that leaves the collector nothing to reclaim. Once collections
+   * reclaim, the floors they leave decide, whatever this count (see {@link
+   * dev.memgov.core.policy.TrendEstimator}).
    */
   public int leakGcCount() {
     return leakGcCount;

@@ -69,23 +69,24 @@ import java.util.function.LongSupplier;
  * </ul>
  *
  * <p><b>Leak suspected</b> when the floors rose, or — for a leak that leaves the collector nothing
- * to reclaim, so that no floor ever comes — when since the last reclaim {@code u} rose at {@code
- * leakGcCount} GCs at which it stood above half the heap's max <em>and</em> above the peak of the
- * climb before that reclaim (GCs where it did not rise count neither way), and the slope of {@code
- * u} over the kept points is positive. Half the heap alone does not do: G1's adaptive IHOP (on by
- * default) starts the concurrent mark later once it has seen marks finish fast, and Serial and
- * Parallel collect the old generation only once it is full (about 2/3 of the heap with the default
- * {@code NewRatio}), so promoted garbage climbs past half the heap between reclaims. In child JVMs
- * churning medium-lived garbage under G1 (heaps of 64 to 512 MiB, no leak), the old generation
- * after young GCs reached 80 % of the heap, and 8 rises since the last reclaim with the figure
- * above half the heap came in all six runs. The collector reclaimed the garbage of the last climb
- * at its peak and will again: a figure climbing past that peak, above half the heap, for {@code
- * leakGcCount} GCs without a reclaim is live data. Not always: in a 64 MiB heap churning 100 MiB/s,
- * the first climb after G1's adaptive IHOP took over (the first marks start at 45 %) passed the
- * earlier peaks, at 53 %, by 8 GCs and was flagged, at 2.7 s, in 6 runs of 6; with 128 to 512 MiB
- * heaps, nothing was (10 runs of 8 to 20 s). Before the first reclaim half the heap alone decides; with the heap's max
- * unknown, the last peak alone. The price is delay: a leak with nothing to reclaim is flagged only
- * once it climbs past half the heap and the last peak, however long it climbed below.
+ * to reclaim, so that no floor ever comes — when no point so far was a reclaim, {@code u} rose at
+ * {@code leakGcCount} GCs at which it stood above half the heap's max (GCs where it did not rise,
+ * or stood lower, count neither way), and the slope of {@code u} over the kept points is positive.
+ * Once a collection reclaimed, only the floors tell: promoted garbage climbs past half the heap
+ * between reclaims. G1's adaptive IHOP (on by default) starts the concurrent mark later once it
+ * has seen marks finish fast, and Serial and Parallel collect the old generation only once it is
+ * full (about 2/3 of the heap with the default {@code NewRatio}). In child JVMs churning
+ * medium-lived garbage under G1 (heaps of 64 to 512 MiB, no leak), the old generation after young
+ * GCs reached 80 % of the heap, and 8 rises above half the heap since the last reclaim came in
+ * every run; comparing a climb with the peak of the climb before did not do either, since the
+ * first climb after the adaptive IHOP takes over (the first marks start at 45 %) passes the earlier
+ * peaks by many GCs (flagged at 2.7 s in 6 runs of 6 with a 64 MiB heap). With the heap's max
+ * unknown every rise counts. The price is delay and reach: a leak with nothing to reclaim is
+ * flagged only after {@code leakGcCount} rises above half the heap, however long it climbed below;
+ * and a leak with nothing to reclaim that starts after the collector once reclaimed is not flagged
+ * by this test (any garbage beside it brings floors back). A first climb of garbage past half the
+ * heap before any reclaim (Serial and Parallel fill the old generation before their first full GC)
+ * can still pass for a leak.
  *
  * <p><b>Seconds to limit</b> for the pressure's governing signal, with {@code headroom = limit −
  * value} (heap: heap max − after-GC occupancy; RSS: RSS limit − RSS; container: limit − working
@@ -122,15 +123,10 @@ public final class TrendEstimator {
   private long lastGcCount = Long.MIN_VALUE;
   /** The heap's max at the last point, or -1 when unknown. */
   private long heapMax = -1;
-  /**
-   * Points since the last reclaim (or the first point) at which {@code ungoverned} rose and stood
-   * above half the heap's max and above {@code lastClimbPeak}.
-   */
+  /** Whether any point so far was a reclaim: from then on only the floors tell. */
+  private boolean reclaimed;
+  /** Points before any reclaim at which {@code ungoverned} rose and stood above half the heap's max. */
   private int risesAbove;
-  /** The highest {@code ungoverned} since the last reclaim, that reclaim's point included. */
-  private long climbPeak = Long.MIN_VALUE;
-  /** {@code climbPeak} as it was when the last reclaim came; {@code MIN_VALUE} before any. */
-  private long lastClimbPeak = Long.MIN_VALUE;
   /** Whether a reclaim's floor is still open: {@code y} has not climbed back far enough since. */
   private boolean descending;
   private long descentLowBytes;
@@ -183,7 +179,7 @@ public final class TrendEstimator {
     if (floorsRose()) {
       return true;
     }
-    return risesAbove >= leakGcCount && slope(ungoverned) > 0;
+    return !reclaimed && risesAbove >= leakGcCount && slope(ungoverned) > 0;
   }
 
   private void add(double t, long y, long yUngoverned) {
@@ -191,7 +187,6 @@ public final class TrendEstimator {
       int prev = last();
       step(y, yUngoverned, bytes[prev], ungoverned[prev]);
     }
-    climbPeak = Math.max(climbPeak, yUngoverned);
     if (size == capacity) {
       head = (head + 1) % capacity;
       size--;
@@ -218,10 +213,8 @@ public final class TrendEstimator {
         descending = true;
         descentLowBytes = y;
         descentLowUngoverned = u;
-        risesAbove = 0;
-        lastClimbPeak = climbPeak;
-        climbPeak = Long.MIN_VALUE;
-      } else if (u > prevU && u > lastClimbPeak && (heapMax < 0 || u > heapMax / 2)) {
+        reclaimed = true;
+      } else if (!reclaimed && u > prevU && (heapMax < 0 || u > heapMax / 2)) {
         risesAbove++;
       }
     }

@@ -258,35 +258,43 @@ class GovernorThreadTest {
     return g.status().trend().leakSuspected();
   }
 
+  /**
+   * A reclaim to {@code floor} permille of the heap and a climb back: GCs at the floor, 70 above it
+   * (which records the floor: 70 MiB is more than 1/16 of the 1000 MiB heap) and 140 above it.
+   * Returns how many times the leak flag went on.
+   */
+  private int sawtoothCycle(DefaultMemoryGovernor g, int floor, int secondsPerGc) {
+    int ons = 0;
+    for (int up = 0; up <= 140; up += 70) {
+      boolean before = g.status().trend().leakSuspected();
+      ons += gcAt(g, floor + up, secondsPerGc) && !before ? 1 : 0;
+    }
+    return ons;
+  }
+
   @Test
   void aFlappingLeakFlagWarnsAtMostOncePerTenMinutes() {
     DefaultMemoryGovernor g = governor(GovernorPolicy.builder().timerTriggerEnabled(false).leakGcCount(3));
     List<GovernorEvent.LeakSuspected> leaks = new CopyOnWriteArrayList<>();
     g.subscribe(GovernorEvent.LeakSuspected.class, leaks::add);
-    int r = 400;
-    int flagOns = 0;
-    boolean flag = false;
-    // above half the heap, climbs of 7 GCs (30 MiB each of a 1000 MiB heap) that each pass the last
-    // one's peak by three rises, every few seconds a reclaim (120 MiB): the flag goes on at the
-    // third rise past the peak and off at the reclaim
-    for (int climb = 0; climb < 3; climb++) {
-      for (int i = 0; i < 7; i++) {
-        r += 30;
-        boolean now = gcAt(g, r, 1);
-        flagOns += now && !flag ? 1 : 0;
-        flag = now;
-      }
-      r -= 120;
-      flag = gcAt(g, r, 1);
-      assertThat(flag).as("after the reclaim of climb %d", climb + 1).isFalse();
+    gcAt(g, 340, 1);
+    for (int i = 0; i < 3; i++) {
+      sawtoothCycle(g, 200, 1); // floors at 200 permille
     }
-    assertThat(flagOns).isEqualTo(3);
+    // every 12 s three floors rise (300, 310, 320: the flag goes on) and one falls back (200: off)
+    int ons = 0;
+    for (int flap = 0; flap < 3; flap++) {
+      for (int floor : new int[] {300, 310, 320, 200}) {
+        ons += sawtoothCycle(g, floor, 1);
+      }
+      assertThat(g.status().trend().leakSuspected()).as("after the floor fell back").isFalse();
+    }
+    assertThat(ons).isEqualTo(3);
     assertThat(leaks).hasSize(1);
 
     clock.advance(Duration.ofMinutes(10));
-    for (int i = 0; i < 7; i++) {
-      r += 30;
-      gcAt(g, r, 1);
+    for (int floor : new int[] {300, 310, 320}) {
+      sawtoothCycle(g, floor, 1);
     }
     assertThat(leaks).hasSize(2);
   }
@@ -297,18 +305,16 @@ class GovernorThreadTest {
     List<GovernorEvent.LeakSuspected> leaks = new CopyOnWriteArrayList<>();
     g.subscribe(GovernorEvent.LeakSuspected.class, leaks::add);
     int r = 600;
-    for (int i = 0; i < 4; i++) { // a first streak above half the heap: announced
+    for (int i = 0; i < 4; i++) { // a first climb above half the heap, nothing reclaimed yet: announced
       r += 40;
       gcAt(g, r, 1);
     }
-    r -= 170; // a reclaim breaks it
-    gcAt(g, r, 1);
-    // a real leak, a GC every 20 s for 13 minutes: flagged at the third rise past the first
-    // streak's peak (760), 6.7 minutes on, inside the quiet interval
-    for (int i = 0; i < 40; i++) {
-      r += 10;
-      boolean leak = gcAt(g, r, 20);
-      assertThat(leak).as("at %d permille", r).isEqualTo(r >= 790);
+    // then a leak: from a reclaim to 100 permille on, the floors rise 30 per minute (a GC every
+    // 20 s); the sixth floor (250), at 5.7 minutes, is flagged, inside the quiet interval
+    int floor = 100;
+    for (int minute = 0; minute < 13; minute++, floor += 30) {
+      sawtoothCycle(g, floor, 20);
+      assertThat(g.status().trend().leakSuspected()).as("at floor %d", floor).isEqualTo(floor >= 250);
     }
     assertThat(leaks).hasSize(2);
   }

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
  * medium-lived: it is promoted and dies in the old generation, whose after-GC figure climbs to ~80 %
  * of the heap between mixed collections (G1's adaptive IHOP) — the sawtooth that the rule of 8
  * consecutive rising GCs took for a leak within seconds. Measured on a 2-core machine: the leak of
- * 4 MiB/s was flagged after 6.8 to 7.6 s (3 runs); the churn alone ran 8 to 20 s without a flag
- * (6 runs). The bounds leave room for a loaded machine; both cases take about 14 s together.
+ * 4 MiB/s was flagged after 7.5 to 7.9 s (3 runs); the churn alone ran 20 s without a flag (3
+ * runs). The bounds leave room for a loaded machine; both cases take about 14 s together.
  */
 class LeakFlagRealGcTest {
   private static final List<String> JVM = List.of("-XX:+UseG1GC", "-Xmx128m", "-Xms128m", "-DleakProbe.ringMiB=16");
