@@ -135,6 +135,9 @@ public final class TrendEstimator {
   private final long[] floors = new long[2 * FLOOR_RISES];
   private int floorHead;
   private int floorCount;
+  /** The slope and the leak flag as of the last point: they change only when a point is added. */
+  private double slopeNow = Double.NaN;
+  private boolean leakNow;
 
   public TrendEstimator(GovernorPolicy policy) {
     this.leakGcCount = policy.leakGcCount();
@@ -171,8 +174,7 @@ public final class TrendEstimator {
     if (size == 0) {
       return Trend.UNKNOWN;
     }
-    double slope = slope(bytes);
-    return new Trend(slope, leakSuspected(), secondsToLimit(snapshot, pressure, slope), size);
+    return new Trend(slopeNow, leakNow, secondsToLimit(snapshot, pressure, slopeNow), size);
   }
 
   private boolean leakSuspected() {
@@ -196,6 +198,8 @@ public final class TrendEstimator {
     bytes[at] = y;
     ungoverned[at] = yUngoverned;
     size++;
+    slopeNow = slope(bytes);
+    leakNow = leakSuspected();
   }
 
   /** Moves the floor and streak state on by one point {@code (y, u)} after {@code (prevY, prevU)}. */
