@@ -279,16 +279,24 @@ final class RedisTier implements AutoCloseable {
    * on the prefix to read until repair replaced it. No interrupt counts as an L2 failure.
    */
   void set(String key, byte[] value, long ttlMillis) {
-    if (down || closed) {
-      markPending(key);
-      return;
-    }
     SetArgs args = new SetArgs();
     if (ttlMillis > 0) {
       args.px(ttlMillis);
     }
+    writeOrPending(key, c -> c.set(key, value, args));
+  }
+
+  /**
+   * Sends a write of {@code key} and waits for it even when the caller is interrupted (at most the
+   * timeout; the flag is restored after); when L2 is down, or the write fails, the key is pending.
+   */
+  private <T> void writeOrPending(String key, Function<RedisClusterAsyncCommands<String, byte[]>, RedisFuture<T>> op) {
+    if (down || closed) {
+      markPending(key);
+      return;
+    }
     try {
-      awaitUninterruptibly(c -> c.set(key, value, args));
+      awaitUninterruptibly(op);
       succeeded();
     } catch (Exception e) {
       failed(e);
@@ -362,17 +370,7 @@ final class RedisTier implements AutoCloseable {
    * the caller is interrupted (restoring the flag after), so other instances stop reading the value.
    */
   void invalidate(String key) {
-    if (down || closed) {
-      markPending(key);
-      return;
-    }
-    try {
-      awaitUninterruptibly(this.<Object>bury(key));
-      succeeded();
-    } catch (Exception e) {
-      failed(e);
-      markPending(key);
-    }
+    writeOrPending(key, bury(key));
   }
 
   /** The command that marks the key invalidated: SET tombstone PX ttl, or DEL without tombstones. */
@@ -390,17 +388,7 @@ final class RedisTier implements AutoCloseable {
    * waits for Redis even when the caller is interrupted (restoring the flag after).
    */
   void delete(String key) {
-    if (down || closed) {
-      markPending(key);
-      return;
-    }
-    try {
-      awaitUninterruptibly(c -> c.del(key));
-      succeeded();
-    } catch (Exception e) {
-      failed(e);
-      markPending(key);
-    }
+    writeOrPending(key, c -> c.del(key));
   }
 
   /**
