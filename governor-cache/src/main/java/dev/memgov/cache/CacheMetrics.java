@@ -20,7 +20,9 @@ import java.util.function.ToDoubleFunction;
  *       {@code budget=current|configured}), {@code memgov.cache.l1.entries}
  *   <li>{@code memgov.cache.compression.saved} (bytes saved by LZ4, cumulative)
  *   <li>{@code memgov.cache.l2.errors}, {@code memgov.cache.l2.up} (1 or 0),
- *       {@code memgov.cache.l2.corrupt}, {@code memgov.cache.evictions},
+ *       {@code memgov.cache.l2.corrupt}, {@code memgov.cache.l2.tombstones} (reads that found
+ *       a tombstone), {@code memgov.cache.l2.refused} (loaded values not stored because the key
+ *       changed after the read), {@code memgov.cache.evictions},
  *       {@code memgov.cache.spills}
  * </ul>
  *
@@ -57,6 +59,10 @@ public final class CacheMetrics implements MeterBinder {
           c -> c.stats().l2Errors());
       counter(registry, "memgov.cache.l2.corrupt", "L2 values that were not readable (counted as misses)", null,
           c -> c.stats().corruptReads());
+      counter(registry, "memgov.cache.l2.tombstones", "L2 reads that found a tombstone of an invalidated key "
+          + "(counted as misses)", null, c -> c.stats().l2TombstoneReads());
+      counter(registry, "memgov.cache.l2.refused", "Loaded values neither written to L2 nor kept in L1 because the "
+          + "key changed in L2 after the read", null, c -> c.stats().l2RefusedWrites());
       counter(registry, "memgov.cache.spills", "Entries written to L2 when evicted from L1 under pressure", null,
           c -> c.stats().spilledToL2());
       Gauge.builder("memgov.cache.l2.up", cache, c -> c.l2Up() ? 1 : 0)

@@ -14,6 +14,12 @@ package dev.memgov.cache;
  * @param loadSuccesses loader calls that returned (a value or null), counted when they returned
  * @param loadFailures loader calls that threw
  * @param corruptReads L2 values that were not in this cache's format or did not decode
+ * @param l2TombstoneReads L2 lookups that found a tombstone (a key invalidated within
+ *     {@code l2TombstoneTtl}); each is also an L2 miss
+ * @param l2RefusedWrites values a read loaded that were neither written to L2 nor kept in L1,
+ *     because the key changed in L2 after the read (a put or an invalidation by any instance), or
+ *     the read began more than half the tombstone TTL before: the caller got the value, nobody
+ *     else will
  * @param evictions L1 entries evicted by size
  * @param spilledToL2 entries evicted from L1 under pressure and written to L2
  * @param compressionSavedBytes bytes saved by LZ4, summed over every value compressed (L1 and L2)
@@ -30,6 +36,8 @@ public record CacheStats(
     long loadSuccesses,
     long loadFailures,
     long corruptReads,
+    long l2TombstoneReads,
+    long l2RefusedWrites,
     long evictions,
     long spilledToL2,
     long compressionSavedBytes,

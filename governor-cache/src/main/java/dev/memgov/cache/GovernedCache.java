@@ -153,6 +153,8 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
   private final LongAdder loadSuccesses = new LongAdder();
   private final LongAdder loadFailures = new LongAdder();
   private final LongAdder corruptReads = new LongAdder();
+  private final LongAdder tombstoneReads = new LongAdder();
+  private final LongAdder refusedL2Writes = new LongAdder();
   private final LongAdder evictions = new LongAdder();
   private final LongAdder spilled = new LongAdder();
   private final LongAdder compressionSaved = new LongAdder();
@@ -410,7 +412,11 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
       if (clearOverlapped(seq)) {
         return RedisTier.Publish.SKIPPED;
       }
-      return l2.setIfUnchanged(redisKey(key), storedForm(encoded), ttlMillis, f.seen, f.readAtNanos);
+      RedisTier.Publish p = l2.setIfUnchanged(redisKey(key), storedForm(encoded), ttlMillis, f.seen, f.readAtNanos);
+      if (p == RedisTier.Publish.REFUSED) {
+        refusedL2Writes.increment();
+      }
+      return p;
     } finally {
       publish.decrementAndGet();
     }
@@ -451,6 +457,7 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
       byte[] raw = l2.get(redisKey(key));
       if (raw != RedisTier.SKIPPED) {
         if (StoredForm.isTombstone(raw)) {
+          tombstoneReads.increment();
           f.seen = raw; // invalidated: absent; a load may replace this very tombstone, not a newer one
         } else if (raw != null) {
           try {
@@ -972,7 +979,8 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
   /** Counters since the cache was built. */
   public CacheStats stats() {
     return new CacheStats(l1Hits.sum(), l1Misses.sum(), l2Hits.sum(), l2Misses.sum(),
-        l2 == null ? 0 : l2.errors(), loads.sum(), loadSuccesses.sum(), loadFailures.sum(), corruptReads.sum(), evictions.sum(),
+        l2 == null ? 0 : l2.errors(), loads.sum(), loadSuccesses.sum(), loadFailures.sum(), corruptReads.sum(),
+        tombstoneReads.sum(), refusedL2Writes.sum(), evictions.sum(),
         spilled.sum(), compressionSaved.sum(), footprintBytes(), l1.estimatedSize());
   }
 

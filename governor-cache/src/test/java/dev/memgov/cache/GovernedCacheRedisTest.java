@@ -351,6 +351,11 @@ class GovernedCacheRedisTest {
     assertThat(c.get(1)).isNull();
     assertThat(c.stats().corruptReads()).as("a tombstone reads as absent, not as a foreign value").isZero();
     assertThat(c.stats().l2Misses()).isEqualTo(1);
+    assertThat(c.stats().l2TombstoneReads()).isEqualTo(1);
+    var registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    new CacheMetrics(c).bindTo(registry);
+    assertThat(registry.get("memgov.cache.l2.tombstones").tag("cache", "inv").functionCounter().count()).isEqualTo(1.0);
+    assertThat(registry.get("memgov.cache.l2.refused").tag("cache", "inv").functionCounter().count()).isZero();
   }
 
   @Test
@@ -391,6 +396,8 @@ class GovernedCacheRedisTest {
     assertThat(b.get(1)).as("the loaded value replaced the tombstone in Redis").isEqualTo(value(1, 2000));
     assertThat(loads).hasValue(1);
     assertThat(b.stats().l2Hits()).isEqualTo(1);
+    assertThat(a.stats().l2TombstoneReads()).isEqualTo(1);
+    assertThat(a.stats().l2RefusedWrites()).as("the tombstone it read was still there: written").isZero();
   }
 
   @Test
@@ -448,6 +455,10 @@ class GovernedCacheRedisTest {
     assertThat(holdsNoValue("memgov:tomb-race:1")).as("the load from before the invalidation is not in Redis").isTrue();
     assertThat(b.getIfPresent(1)).isNull();
     assertThat(a.inL1(1)).as("nor in the loading instance's L1").isFalse();
+    assertThat(a.stats().l2RefusedWrites()).isEqualTo(1);
+    var registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    new CacheMetrics(a).bindTo(registry);
+    assertThat(registry.get("memgov.cache.l2.refused").tag("cache", "tomb-race").functionCounter().count()).isEqualTo(1.0);
   }
 
   /** A cache whose loader answers "old", after {@code loading} counts down and {@code release} opens. */
@@ -486,6 +497,8 @@ class GovernedCacheRedisTest {
     } finally {
       reader.shutdownNow();
     }
+    assertThat(a.stats().l2TombstoneReads()).isEqualTo(1);
+    assertThat(a.stats().l2RefusedWrites()).isEqualTo(1);
   }
 
   @Test
@@ -507,6 +520,7 @@ class GovernedCacheRedisTest {
     }
     assertThat(raw.exists("memgov:tomb-slow:1")).as("the slow load's value is not written").isZero();
     assertThat(a.inL1(1)).isFalse();
+    assertThat(a.stats().l2RefusedWrites()).isEqualTo(1);
     assertThat(b.getIfPresent(1)).isNull();
   }
 
