@@ -22,7 +22,7 @@ final class StatusLine {
    * @param signal the governing signal (heap, rss, container), or "-" when none is known
    * @param governingRatio the governing figure, a fraction; NaN when unknown
    * @param heapAfterGc old-generation bytes after the last GC (the live set)
-   * @param heapMax the max heap
+   * @param heapMax the most the old generation can hold (what the heap ratio is over; the heap max under G1)
    * @param rss resident set size
    * @param containerUsage the container's memory usage
    * @param containerLimit the container's limit, or Long.MAX_VALUE for none

@@ -353,7 +353,7 @@ public final class TenantApp implements AutoCloseable {
       ratio = s.heapRatio();
     }
     long heapAfterGc = s == null ? -1 : s.oldGenAfterGc();
-    long heapMax = s == null ? Runtime.getRuntime().maxMemory() : s.heapMax();
+    long heapMax = s == null ? Runtime.getRuntime().maxMemory() : s.heapLimit(); // what the heap ratio is over: the old generation's max
     HikariDataSource ds = db.dataSource();
     HikariPoolMXBean pool = ds.getHikariPoolMXBean();
     return new StatusLine.Figures(level, signal, ratio, heapAfterGc, heapMax, s == null ? -1 : s.rss(),

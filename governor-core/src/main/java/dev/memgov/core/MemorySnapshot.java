@@ -22,6 +22,9 @@ import java.util.Objects;
  * @param heapCommitted heap bytes committed by the JVM
  * @param heapMax the heap's maximum ({@code -Xmx}), bytes
  * @param oldGenAfterGc old-generation bytes in use right after the most recent GC: the live set
+ * @param oldGenMax the most the old generation can hold (its memory pool's maximum), bytes, or
+ *     {@link #UNKNOWN}: the heap's maximum under G1, ZGC and Shenandoah, but about two thirds of it
+ *     under Serial and Parallel, whose young generation takes the rest and is emptied by every GC
  * @param gcCount garbage collections since the JVM started
  * @param gcOverheadPercent share of wall time spent in GC pauses over the recent window, 0-100
  * @param lastGcPauseMillis duration of the most recent GC, milliseconds
@@ -46,6 +49,7 @@ public record MemorySnapshot(
     long heapCommitted,
     long heapMax,
     long oldGenAfterGc,
+    long oldGenMax,
     long gcCount,
     double gcOverheadPercent,
     long lastGcPauseMillis,
@@ -73,9 +77,23 @@ public record MemorySnapshot(
     Objects.requireNonNull(unknownReasons, "unknownReasons");
   }
 
-  /** Old-generation occupancy after the last GC over heap max, or NaN when unknown. */
+  /**
+   * Old-generation occupancy after the last GC over {@link #heapLimit()}, or NaN when unknown. At
+   * 1.0 the old generation is full: the next promotion needs a full GC, and an
+   * {@code OutOfMemoryError} follows when that frees too little.
+   */
   public double heapRatio() {
-    return ratio(oldGenAfterGc, heapMax);
+    return ratio(oldGenAfterGc, heapLimit());
+  }
+
+  /**
+   * The most the old generation can hold: {@link #oldGenMax()} when known, else {@link #heapMax()}.
+   * Under Serial and Parallel the old generation's maximum is about two thirds of the heap's (with
+   * the default {@code NewRatio}), so an after-GC figure over the heap's maximum could never pass
+   * ~69 % however full the heap was, and a 70 % threshold would never be reached.
+   */
+  public long heapLimit() {
+    return oldGenMax > 0 ? oldGenMax : heapMax;
   }
 
   /** RSS over the configured RSS limit, or NaN when either is unknown. */
@@ -127,6 +145,7 @@ public record MemorySnapshot(
     private long heapCommitted = UNKNOWN;
     private long heapMax = UNKNOWN;
     private long oldGenAfterGc = UNKNOWN;
+    private long oldGenMax = UNKNOWN;
     private long gcCount = UNKNOWN;
     private double gcOverheadPercent = Double.NaN;
     private long lastGcPauseMillis = UNKNOWN;
@@ -161,6 +180,12 @@ public record MemorySnapshot(
 
     public Builder oldGenAfterGc(long bytes) {
       this.oldGenAfterGc = bytes;
+      return this;
+    }
+
+    /** The old generation's maximum; unset (unknown), the heap ratio is over the heap's maximum. */
+    public Builder oldGenMax(long bytes) {
+      this.oldGenMax = bytes;
       return this;
     }
 
@@ -206,8 +231,8 @@ public record MemorySnapshot(
 
     public MemorySnapshot build() {
       return new MemorySnapshot(
-          timestampMillis, nanoTime, heapUsed, heapCommitted, heapMax, oldGenAfterGc, gcCount,
-          gcOverheadPercent, lastGcPauseMillis, metaspaceUsed, codeCacheUsed, directBufferUsed,
+          timestampMillis, nanoTime, heapUsed, heapCommitted, heapMax, oldGenAfterGc, oldGenMax,
+          gcCount, gcOverheadPercent, lastGcPauseMillis, metaspaceUsed, codeCacheUsed, directBufferUsed,
           mappedBufferUsed, threadCount, rss, rssLimit, containerLimit, containerUsage,
           containerWorkingSet, psiSomeAvg10, psiFullAvg10, unknownReasons);
     }

@@ -39,6 +39,18 @@ class MemorySnapshotTest {
   }
 
   @Test
+  void theHeapRatioIsOverTheOldGenerationsMaxWhenKnown() {
+    MemorySnapshot serial = MemorySnapshot.builder().heap(100, 123, 123).oldGenAfterGc(75).oldGenMax(85).build();
+    assertThat(serial.heapLimit()).isEqualTo(85);
+    assertThat(serial.heapRatio()).isCloseTo(75 / 85.0, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(dev.memgov.core.policy.PressureEvaluator.bytesOverTarget(serial, Signal.HEAP, 0.5))
+        .as("bytes to go, over the same limit").isEqualTo(75 - 42);
+    MemorySnapshot unknownOldMax = MemorySnapshot.builder().heap(100, 123, 123).oldGenAfterGc(75).build();
+    assertThat(unknownOldMax.heapLimit()).isEqualTo(123);
+    assertThat(unknownOldMax.heapRatio()).isCloseTo(75 / 123.0, org.assertj.core.data.Offset.offset(1e-9));
+  }
+
+  @Test
   void noLimitAndUnknownGiveNoRatio() {
     MemorySnapshot unlimited = MemorySnapshot.builder().container(MemorySnapshot.NO_LIMIT, 1500, 1000)
         .rss(300, MemorySnapshot.UNKNOWN).heap(1, 1, MemorySnapshot.UNKNOWN).oldGenAfterGc(10).build();
@@ -57,7 +69,7 @@ class MemorySnapshotTest {
     MemorySnapshot s = MemorySnapshot.builder().unknownReasons(reasons).build();
     reasons.put("psi", "later");
     assertThat(s.unknownReasons()).containsOnlyKeys("rss");
-    assertThatThrownBy(() -> new MemorySnapshot(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null))
+    assertThatThrownBy(() -> new MemorySnapshot(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null))
         .isInstanceOf(NullPointerException.class).hasMessage("unknownReasons");
   }
 }

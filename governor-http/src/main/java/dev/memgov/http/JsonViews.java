@@ -196,6 +196,7 @@ final class JsonViews {
     bytes(heap, "usedBytes", s.heapUsed(), "signals.heap", why(s, "heapUsed"), u);
     bytes(heap, "committedBytes", s.heapCommitted(), "signals.heap", why(s, "heapCommitted"), u);
     bytes(heap, "maxBytes", s.heapMax(), "signals.heap", why(s, "heapMax"), u);
+    bytes(heap, "oldGenMaxBytes", s.oldGenMax(), "signals.heap", why(s, "oldGenMax"), u);
 
     ObjectNode rss = sig.putObject("rss");
     String rssLimitWhy = rssLimitWhy(s);

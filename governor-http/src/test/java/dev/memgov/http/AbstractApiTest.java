@@ -200,6 +200,7 @@ abstract class AbstractApiTest {
       assertThat(heap.path("governs").asBoolean()).isTrue();
       assertThat(heap.path("liveAfterGcBytes").asLong()).isEqualTo(f.sensor.liveBytes());
       assertThat(heap.path("maxBytes").asLong()).isEqualTo(ScriptedSensor.HEAP_MAX);
+      assertThat(heap.path("oldGenMaxBytes").asLong()).isEqualTo(ScriptedSensor.HEAP_MAX);
       JsonNode rss = s.path("signals").path("rss");
       assertThat(rss.path("rssBytes").asLong()).isEqualTo(300 * ScriptedSensor.MIB);
       assertThat(rss.get("limitBytes").isNull()).isTrue();

@@ -37,6 +37,7 @@ final class ScriptedSensor implements MemorySensor {
         .time(System.currentTimeMillis(), System.nanoTime())
         .heap(Math.min(HEAP_MAX, live + 10 * MIB), HEAP_MAX, HEAP_MAX)
         .oldGenAfterGc(live)
+        .oldGenMax(HEAP_MAX) // as under G1: the old generation may take the whole heap
         .gc(12, 1.5, 3)
         .nonHeap(40 * MIB, 12 * MIB, MIB, 0, 30)
         .rss(300 * MIB, MemorySnapshot.UNKNOWN)

@@ -71,7 +71,7 @@ public final class GcToLevelChangeLatency {
       long max = s.heapMax();
       long old = (gcs.get() % 2 == 1) ? max * 95 / 100 : max / 2;
       return new MemorySnapshot(s.timestampMillis(), s.nanoTime(), s.heapUsed(), s.heapCommitted(), max, old,
-          s.gcCount(), s.gcOverheadPercent(), s.lastGcPauseMillis(), s.metaspaceUsed(), s.codeCacheUsed(),
+          MemorySnapshot.UNKNOWN, s.gcCount(), s.gcOverheadPercent(), s.lastGcPauseMillis(), s.metaspaceUsed(), s.codeCacheUsed(),
           s.directBufferUsed(), s.mappedBufferUsed(), s.threadCount(), s.rss(), s.rssLimit(), s.containerLimit(),
           s.containerUsage(), s.containerWorkingSet(), s.psiSomeAvg10(), s.psiFullAvg10(), s.unknownReasons());
     }

@@ -125,6 +125,11 @@ final class GovernorMBean extends NotificationBroadcasterSupport implements Memo
   }
 
   @Override
+  public long getOldGenMaxBytes() {
+    return snapshot(MemorySnapshot::heapLimit);
+  }
+
+  @Override
   public long getOldGenAfterGcBytes() {
     return snapshot(MemorySnapshot::oldGenAfterGc);
   }

@@ -28,6 +28,9 @@ public interface MemoryGovernorMXBean {
 
   long getHeapMaxBytes();
 
+  /** The most the old generation can hold: what {@code HeapAfterGcPercent} is a percent of. */
+  long getOldGenMaxBytes();
+
   long getOldGenAfterGcBytes();
 
   long getRssBytes();

@@ -93,7 +93,7 @@ public final class PressureEvaluator {
     long value;
     switch (governing) {
       case HEAP:
-        limit = snapshot.heapMax();
+        limit = snapshot.heapLimit();
         value = snapshot.oldGenAfterGc();
         break;
       case RSS:

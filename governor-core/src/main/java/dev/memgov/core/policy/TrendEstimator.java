@@ -89,7 +89,7 @@ import java.util.function.LongSupplier;
  * can still pass for a leak.
  *
  * <p><b>Seconds to limit</b> for the pressure's governing signal, with {@code headroom = limit −
- * value} (heap: heap max − after-GC occupancy; RSS: RSS limit − RSS; container: limit − working
+ * value} (heap: the old generation's max, or the heap's, − after-GC occupancy; RSS: RSS limit − RSS; container: limit − working
  * set), assuming the live set's growth lands 1:1 on that figure:
  *
  * <pre>
@@ -308,7 +308,7 @@ public final class TrendEstimator {
     long value;
     switch (pressure.governing()) {
       case HEAP:
-        limit = s.heapMax();
+        limit = s.heapLimit();
         value = s.oldGenAfterGc();
         break;
       case RSS:

@@ -114,6 +114,15 @@ final class GcWatcher {
     return heapPools == 1 ? only : null;
   }
 
+  /** The old pool's maximum in bytes (read once: it does not change), or -1 when unknown. */
+  long oldPoolMax() {
+    if (oldPool == null) {
+      return -1;
+    }
+    long max = oldPool.getUsage().getMax();
+    return max > 0 ? max : -1;
+  }
+
   /** The old pool's name, or null when none was recognised. */
   String oldPoolName() {
     return oldPool == null ? null : oldPool.getName();

@@ -53,6 +53,7 @@ final class SystemMemorySensor implements MemorySensor {
   private final GovernorClock clock;
   private final Runtime runtime = Runtime.getRuntime();
   private final long heapMax;
+  private final long oldGenMax;
   private final MemoryPoolMXBean metaspace;
   private final MemoryPoolMXBean[] codeCache;
   private final BufferPoolMXBean direct;
@@ -118,6 +119,7 @@ final class SystemMemorySensor implements MemorySensor {
     this.overhead = new GcOverhead(policy.gcOverheadWindow().toNanos());
     overhead.update(clock.nanoTime(), gc.pauseMillis()); // the window's first point
     this.heapMax = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getMax();
+    this.oldGenMax = gc.oldPoolMax();
     this.pageSize = PageSize.get();
     this.proc = root.resolve("proc");
     this.statm = new ProcFile(root.resolve("proc/self/statm"), 128);
@@ -136,6 +138,9 @@ final class SystemMemorySensor implements MemorySensor {
     }
     if (gc.oldPoolName() == null) {
       reasons.set("oldGenAfterGc", "no old-generation pool recognised among the heap pools");
+      reasons.set("oldGenMax", "no old-generation pool recognised among the heap pools");
+    } else if (oldGenMax < 0) {
+      reasons.set("oldGenMax", gc.oldPoolName() + " reports no maximum");
     }
     if (metaspace == null) {
       reasons.set("metaspaceUsed", "no Metaspace pool in this JVM");
@@ -267,7 +272,7 @@ final class SystemMemorySensor implements MemorySensor {
     }
 
     return new MemorySnapshot(
-        wall, now, used, committed, heapMax, afterGc, gcCount, gcOverhead, lastPause,
+        wall, now, used, committed, heapMax, afterGc, oldGenMax, gcCount, gcOverhead, lastPause,
         metaspaceUsed, codeCacheUsed, directUsed, mappedUsed, threadCount, rss, rssLimit,
         cLimit, cUsage, cWorking, psiSome, psiFull, reasons.view());
   }
