@@ -353,7 +353,8 @@ public final class TenantApp implements AutoCloseable {
       ratio = s.heapRatio();
     }
     long heapAfterGc = s == null ? -1 : s.oldGenAfterGc();
-    long heapMax = s == null ? Runtime.getRuntime().maxMemory() : s.heapLimit(); // what the heap ratio is over: the old generation's max
+    // what the heap ratio is over: the old generation's max (the heap's under G1)
+    long heapMax = s == null ? Runtime.getRuntime().maxMemory() : s.heapLimit();
     HikariDataSource ds = db.dataSource();
     HikariPoolMXBean pool = ds.getHikariPoolMXBean();
     return new StatusLine.Figures(level, signal, ratio, heapAfterGc, heapMax, s == null ? -1 : s.rss(),

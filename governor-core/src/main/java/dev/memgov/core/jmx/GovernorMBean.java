@@ -126,7 +126,7 @@ final class GovernorMBean extends NotificationBroadcasterSupport implements Memo
 
   @Override
   public long getOldGenMaxBytes() {
-    return snapshot(MemorySnapshot::heapLimit);
+    return snapshot(MemorySnapshot::oldGenMax);
   }
 
   @Override

@@ -28,7 +28,10 @@ public interface MemoryGovernorMXBean {
 
   long getHeapMaxBytes();
 
-  /** The most the old generation can hold: what {@code HeapAfterGcPercent} is a percent of. */
+  /**
+   * The most the old generation can hold, -1 when unknown: what {@code HeapAfterGcPercent} is a
+   * percent of ({@code HeapMaxBytes} when unknown).
+   */
   long getOldGenMaxBytes();
 
   long getOldGenAfterGcBytes();

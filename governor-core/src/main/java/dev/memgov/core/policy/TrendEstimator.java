@@ -89,8 +89,8 @@ import java.util.function.LongSupplier;
  * can still pass for a leak.
  *
  * <p><b>Seconds to limit</b> for the pressure's governing signal, with {@code headroom = limit −
- * value} (heap: the old generation's max, or the heap's, − after-GC occupancy; RSS: RSS limit − RSS; container: limit − working
- * set), assuming the live set's growth lands 1:1 on that figure:
+ * value} (heap: the old generation's max, or the heap's when unknown, − after-GC occupancy; RSS:
+ * RSS limit − RSS; container: limit − working set), assuming the live set's growth lands 1:1 on that figure:
  *
  * <pre>
  *   secondsToLimit = max(0, headroom) / slope × 60        when slope &gt; 0, else −1

@@ -136,6 +136,7 @@ public final class ScriptedSensor implements MemorySensor {
         .time(clock.currentTimeMillis(), clock.nanoTime())
         .heap(old, HEAP_MAX, HEAP_MAX)
         .oldGenAfterGc(old)
+        .oldGenMax(HEAP_MAX) // as under G1: the old generation may take the whole heap
         .gc(gcCount, 0.0, 1);
     if (!Double.isNaN(rssRatio)) {
       b.rss(Math.round(rssRatio * HEAP_MAX), rssLimit);
