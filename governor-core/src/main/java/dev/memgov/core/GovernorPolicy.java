@@ -1,8 +1,10 @@
 package dev.memgov.core;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -136,6 +138,7 @@ public final class GovernorPolicy {
 
   private static GovernorPolicy read(Function<Key, String> source, Function<Key, String> nameOf) {
     Builder b = builder();
+    List<String> given = new ArrayList<>();
     for (Key key : Key.values()) {
       String raw = source.apply(key);
       if (raw == null || raw.isBlank()) {
@@ -146,8 +149,15 @@ public final class GovernorPolicy {
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(nameOf.apply(key) + ": " + e.getMessage(), e);
       }
+      given.add(nameOf.apply(key) + "=" + raw.trim());
     }
-    return b.build();
+    try {
+      return b.build();
+    } catch (IllegalArgumentException e) {
+      // a rule over two settings (thresholds rising, hysteresis below warning): name what was given
+      throw new IllegalArgumentException(String.join(", ", given) + " (the rest at their defaults): "
+          + e.getMessage(), e);
+    }
   }
 
   public int warningPercent() {

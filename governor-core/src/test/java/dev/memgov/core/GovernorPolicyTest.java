@@ -90,7 +90,17 @@ class GovernorPolicyTest {
     Properties p = new Properties();
     p.setProperty("memgov.warning-percent", "88");
     assertMessage(() -> GovernorPolicy.fromProperties(p),
-        "thresholds must rise: warningPercent < criticalPercent < emergencyPercent, but were 88, 85, 92");
+        "memgov.warning-percent=88 (the rest at their defaults): "
+            + "thresholds must rise: warningPercent < criticalPercent < emergencyPercent, but were 88, 85, 92");
+  }
+
+  @Test
+  void aCombinationErrorFromTheEnvironmentNamesTheVariablesGiven() {
+    Map<String, String> env = new java.util.TreeMap<>(Map.of(
+        "MEMGOV_CRITICAL_PERCENT", "80", "MEMGOV_HYSTERESIS_POINTS", "40", "MEMGOV_WARNING_PERCENT", "30"));
+    assertMessage(() -> GovernorPolicy.fromEnvironment(env),
+        "MEMGOV_WARNING_PERCENT=30, MEMGOV_CRITICAL_PERCENT=80, MEMGOV_HYSTERESIS_POINTS=40 (the rest at their"
+            + " defaults): hysteresisPoints must be below warningPercent (30), but was 40");
   }
 
   @Test

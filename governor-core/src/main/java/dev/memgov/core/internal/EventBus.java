@@ -1,6 +1,7 @@
 package dev.memgov.core.internal;
 
 import dev.memgov.core.GovernorEvent;
+import dev.memgov.core.MemoryGovernor;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -13,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * Subscribing is thread-safe; {@link #publish} runs listeners on the calling thread.
  */
 final class EventBus {
-  private static final Logger LOG = LoggerFactory.getLogger(EventBus.class);
+  private static final Logger LOG = LoggerFactory.getLogger(MemoryGovernor.class);
 
   private final String owner;
   private final CopyOnWriteArrayList<Subscription<?>> subscriptions = new CopyOnWriteArrayList<>();

@@ -3,6 +3,7 @@ package dev.memgov.core.internal;
 import dev.memgov.core.CleanupLevel;
 import dev.memgov.core.CleanupReport.GovernableOutcome;
 import dev.memgov.core.Governable;
+import dev.memgov.core.MemoryGovernor;
 import dev.memgov.core.ReclaimRequest;
 import dev.memgov.core.ReclaimResult;
 import dev.memgov.core.Signal;
@@ -30,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * "the gap is covered" in heap bytes does not cover it in resident bytes.
  */
 final class Ladder {
-  private static final Logger LOG = LoggerFactory.getLogger(Ladder.class);
+  private static final Logger LOG = LoggerFactory.getLogger(MemoryGovernor.class);
   static final String COVERED = "skipped: gap already covered by cheaper governables";
 
   private final String owner;
