@@ -36,13 +36,29 @@ public record CleanupReport(
     errors = List.copyOf(errors);
   }
 
-  /** Bytes freed across all governables (before minus after, counting only decreases). */
+  /**
+   * Bytes freed across the governables whose footprint was known before and after (before minus
+   * after, counting only decreases). A governable that could not tell its footprint (-1) adds
+   * nothing; {@link #reclaimedKnown()} says whether every one could.
+   */
   public long reclaimedBytes() {
     long sum = 0;
     for (GovernableOutcome o : outcomes) {
-      sum += Math.max(0, o.bytesBefore() - o.bytesAfter());
+      if (o.bytesBefore() >= 0 && o.bytesAfter() >= 0) {
+        sum += Math.max(0, o.bytesBefore() - o.bytesAfter());
+      }
     }
     return sum;
+  }
+
+  /** Whether every governable's footprint was known before and after, so {@link #reclaimedBytes()} is the whole. */
+  public boolean reclaimedKnown() {
+    for (GovernableOutcome o : outcomes) {
+      if (o.bytesBefore() < 0 || o.bytesAfter() < 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

@@ -54,10 +54,15 @@ final class JsonViews {
     return e == null ? null : e.name().toLowerCase(Locale.ROOT);
   }
 
+  /** {@code path.field}, or {@code field} at the top level ({@code path} empty). */
+  static String at(String path, String field) {
+    return path.isEmpty() ? field : path + "." + field;
+  }
+
   static void bytes(ObjectNode n, String field, long v, String path, String reason, Unknowns u) {
     if (v < 0) {
       n.putNull(field);
-      u.add(path + "." + field, reason);
+      u.add(at(path, field), reason);
     } else {
       n.put(field, v);
     }
@@ -66,7 +71,7 @@ final class JsonViews {
   static void decimal(ObjectNode n, String field, double v, String path, String reason, Unknowns u) {
     if (Double.isNaN(v) || Double.isInfinite(v)) {
       n.putNull(field);
-      u.add(path + "." + field, reason);
+      u.add(at(path, field), reason);
     } else {
       n.put(field, v);
     }
@@ -289,7 +294,7 @@ final class JsonViews {
     n.put("targetBytes", r.targetBytes());
     ObjectNode pb = n.putObject("pressureBefore");
     pb.put("level", lower(r.pressureBefore().level()));
-    pb.setAll(governing(r.pressureBefore(), path + ".pressureBefore", u));
+    pb.setAll(governing(r.pressureBefore(), at(path, "pressureBefore"), u));
     long before = 0;
     long after = 0;
     boolean beforeKnown = true;
@@ -297,7 +302,7 @@ final class JsonViews {
     ArrayNode gs = n.putArray("governables");
     for (int i = 0; i < r.outcomes().size(); i++) {
       CleanupReport.GovernableOutcome o = r.outcomes().get(i);
-      String op = path + ".governables[" + i + "]";
+      String op = at(path, "governables[" + i + "]");
       ObjectNode g = gs.addObject();
       g.put("name", o.name());
       g.put("kind", o.kind());
@@ -326,7 +331,12 @@ final class JsonViews {
     }
     bytes(n, "bytesBefore", beforeKnown ? before : -1, path, "a governable cannot tell its footprint", u);
     bytes(n, "bytesAfter", afterKnown ? after : -1, path, "a governable cannot tell its footprint", u);
-    n.put("reclaimedBytes", r.reclaimedBytes());
+    if (r.reclaimedKnown()) {
+      n.put("reclaimedBytes", r.reclaimedBytes());
+    } else {
+      n.putNull("reclaimedBytes");
+      u.add(at(path, "reclaimedBytes"), "a governable cannot tell its footprint");
+    }
     ArrayNode errors = n.putArray("errors");
     r.errors().forEach(errors::add);
     return n;

@@ -61,6 +61,9 @@ public final class MemoryApiHandler {
 
   static final String JSON = "application/json; charset=utf-8";
 
+  /** What a 503 governor_not_running accepts. */
+  private static final List<String> RUNNING = List.of("a started governor (MemoryGovernor.start(), not yet closed)");
+
   private static final List<String> LEVELS =
       Arrays.stream(CleanupLevel.values()).map(CleanupLevel::wireName).toList();
 
@@ -152,7 +155,9 @@ public final class MemoryApiHandler {
       response = route(request);
     } catch (ApiError e) {
       response = error(e);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | LinkageError | AssertionError e) {
+      // LinkageError, AssertionError: a governable's getter failing (an optional class missing);
+      // the caller still gets an answer, never a dropped connection
       response = error(new ApiError(500, "internal_error",
           "the call failed: " + e.getClass().getSimpleName() + ": " + e.getMessage(), List.of()));
     }
@@ -261,7 +266,8 @@ public final class MemoryApiHandler {
       throw new ApiError(400, "bad_json", "the body is not valid JSON: " + e.getOriginalMessage(),
           List.of("{\"level\":\"" + String.join("|", LEVELS) + "\",\"force\":false}"));
     } catch (IOException e) {
-      throw new ApiError(400, "bad_json", "the body could not be read: " + e.getMessage(), List.of());
+      throw new ApiError(400, "bad_json", "the body could not be read: " + e.getMessage(),
+          List.of("{\"level\":\"" + String.join("|", LEVELS) + "\",\"force\":false}"));
     }
     if (node == null || !node.isObject()) {
       throw new ApiError(400, "bad_json",
@@ -286,8 +292,8 @@ public final class MemoryApiHandler {
     CleanupLevel level = parseLevel(lv.textValue());
     JsonNode fv = node.get("force");
     boolean force = false;
-    if (fv != null && !fv.isNull()) {
-      if (!fv.isBoolean()) {
+    if (fv != null) {
+      if (!fv.isBoolean()) { // null too: leave "force" out for false
         throw new ApiError(400, "bad_force", "\"force\" must be true or false, but was " + fv, List.of("true", "false"));
       }
       force = fv.booleanValue();
@@ -307,7 +313,7 @@ public final class MemoryApiHandler {
       throw notRunning(e);
     }
     JsonViews.Unknowns u = new JsonViews.Unknowns();
-    ObjectNode body = JsonViews.report(report, "report", u);
+    ObjectNode body = JsonViews.report(report, "", u); // the report's fields are the body's
     body.put("forced", force);
     body.set("unknown", u.toJson());
     return json(200, body);
@@ -341,7 +347,7 @@ public final class MemoryApiHandler {
     if (!governor.isRunning()) {
       throw new ApiError(503, "governor_not_running",
           "the governor is not running (not started, or closed), so no cache was cleared; start the governor first",
-          List.of());
+          RUNNING);
     }
     List<ClearResult> results;
     try {
@@ -472,7 +478,8 @@ public final class MemoryApiHandler {
         throw tooLarge(n, true);
       }
     } catch (NumberFormatException e) {
-      throw new ApiError(400, "bad_header", "Content-Length must be a whole number, but was '" + cl + "'", List.of());
+      throw new ApiError(400, "bad_header", "Content-Length must be a whole number, but was '" + cl + "'",
+          List.of("Content-Length: a whole number of bytes, at most " + maxBodyBytes));
     }
   }
 
@@ -516,7 +523,8 @@ public final class MemoryApiHandler {
         k = URLDecoder.decode(eq < 0 ? part : part.substring(0, eq), StandardCharsets.UTF_8);
         v = eq < 0 ? "" : URLDecoder.decode(part.substring(eq + 1), StandardCharsets.UTF_8);
       } catch (IllegalArgumentException e) {
-        throw new ApiError(400, "bad_query", "the query string is not valid URL encoding: '" + raw + "'", List.of());
+        throw new ApiError(400, "bad_query", "the query string is not valid URL encoding: '" + raw + "'",
+            List.of("name=value pairs joined by &, with % followed by two hex digits"));
       }
       if (m.put(k, v) != null) {
         throw new ApiError(400, "duplicate_parameter", "query parameter '" + k + "' must be given once, but was repeated", List.of(k));
@@ -551,8 +559,17 @@ public final class MemoryApiHandler {
     return true;
   }
 
-  private static ApiError notRunning(IllegalStateException e) {
-    return new ApiError(503, "governor_not_running", stripPrefix(e.getMessage()) + "; start the governor first", List.of());
+  /**
+   * The core's IllegalStateException: 503 when the governor is not running (not started, or
+   * closed); anything else (a running governor's thread interrupted, say) is a 500.
+   */
+  private ApiError notRunning(IllegalStateException e) {
+    if (governor.isRunning()) {
+      return new ApiError(500, "internal_error",
+          "the call failed: IllegalStateException: " + stripPrefix(e.getMessage()), List.of());
+    }
+    return new ApiError(503, "governor_not_running",
+        "the governor is not running (not started, or closed), so nothing was done; start the governor first", RUNNING);
   }
 
   private static String stripPrefix(String message) {

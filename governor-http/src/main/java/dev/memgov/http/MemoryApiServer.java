@@ -159,7 +159,8 @@ public final class MemoryApiServer implements AutoCloseable {
         ex.getResponseHeaders().set("Connection", "close");
       }
       MemoryApiHandler.Response r = handler.handle(new MemoryApiHandler.Request(
-          ex.getRequestMethod().toUpperCase(java.util.Locale.ROOT), uri.getPath() == null ? "" : uri.getPath(),
+          // routed on the raw path, as the servlet is: "/api%2Fmemory" or "/api/memory;x" is no route
+          ex.getRequestMethod().toUpperCase(java.util.Locale.ROOT), uri.getRawPath() == null ? "" : uri.getRawPath(),
           uri.getRawQuery(), headers, body));
       r.headers().forEach((k, v) -> ex.getResponseHeaders().set(k, v));
       // a HEAD answer has an empty body; the Content-Length header the handler set (the GET body's

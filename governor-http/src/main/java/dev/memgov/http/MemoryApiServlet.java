@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@code /api/memory} API as a Jakarta Servlet (6.0) that an application mounts in its own
  * server. Map it to {@code /api/*} (or {@code /*}); the endpoint paths are the path within the
- * web application (servlet path plus path info), exactly as with {@link MemoryApiServer}.
+ * web application (the request URI below the context path, as sent: not decoded, path parameters
+ * kept), exactly as with {@link MemoryApiServer}.
  *
  * <p>Give it a governor through the constructor, or register the governor as the servlet-context
  * attribute {@value #GOVERNOR_ATTRIBUTE}. Init parameters (or context attributes of the same
@@ -141,8 +142,11 @@ public class MemoryApiServlet extends HttpServlet {
       String name = names.nextElement();
       headers.put(name, req.getHeader(name));
     }
-    String path = (req.getServletPath() == null ? "" : req.getServletPath())
-        + (req.getPathInfo() == null ? "" : req.getPathInfo());
+    // the raw path below the context, as the JDK server routes: the container's decoded and
+    // normalized servlet path would drop ";x" path parameters and decode escapes
+    String uri = req.getRequestURI() == null ? "" : req.getRequestURI();
+    String context = req.getContextPath() == null ? "" : req.getContextPath();
+    String path = uri.startsWith(context) ? uri.substring(context.length()) : uri;
     byte[] body = MemoryApiHandler.readBody(req.getInputStream(), h.maxBodyBytes());
     if (MemoryApiHandler.overLong(body, req.getHeader("Content-Length"), h.maxBodyBytes())) {
       // answer 413 after reading what the client still sends, then close: a client still writing

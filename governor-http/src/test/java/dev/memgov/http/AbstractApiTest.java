@@ -71,6 +71,9 @@ abstract class AbstractApiTest {
     assertThat(body.path("error").asText()).as(r.body()).isEqualTo(c.error());
     assertThat(body.path("message").asText()).startsWith("memgov http: ").hasSizeGreaterThan(25);
     assertThat(body.path("accepted").isArray()).as(r.body()).isTrue();
+    if (!body.path("message").asText().endsWith("accepted: none")) { // an endpoint without parameters
+      assertThat(body.path("accepted")).as("every rejection says what is accepted: %s", r.body()).isNotEmpty();
+    }
     if (c.accepted() != null) {
       List<String> accepted = new ArrayList<>();
       body.path("accepted").forEach(a -> accepted.add(a.asText()));
@@ -446,6 +449,97 @@ abstract class AbstractApiTest {
     }
   }
 
+  @Test
+  void aCleanupWhoseGovernableCannotTellItsFootprintGivesNoMadeUpTotalAndReasonsAtTheBodysPaths() throws Exception {
+    try (ApiFixture f = ApiFixture.start(binding())) {
+      f.governor.register(new FailingCache("broken"));
+
+      HttpResponse<String> r = f.send("POST", "/api/memory/optimize",
+          Map.of("Content-Type", "application/json"), "{\"level\":\"standard\",\"force\":true}");
+
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      JsonNode body = json(r);
+      int i = 0;
+      while (!body.path("governables").get(i).path("name").asText().equals("broken")) {
+        i++;
+      }
+      assertThat(body.path("governables").get(i).get("bytesBefore").isNull()).isTrue();
+      // the total is not the others' sum passed off as the whole
+      assertThat(body.get("reclaimedBytes").isNull()).as(r.body()).isTrue();
+      assertThat(body.get("bytesBefore").isNull()).isTrue();
+      JsonNode unknown = body.path("unknown");
+      assertThat(unknown.path("reclaimedBytes").asText()).contains("cannot tell its footprint");
+      assertThat(unknown.path("governables[" + i + "].bytesBefore").asText()).contains("cannot tell its footprint");
+      List<String> keys = new ArrayList<>();
+      unknown.fieldNames().forEachRemaining(keys::add);
+      assertThat(keys).as("every key is a path in this body").allSatisfy(k -> assertThat(k).doesNotStartWith("report."));
+    }
+  }
+
+  @Test
+  void aGovernableWhoseGetterThrowsAnErrorLeavesHealthAndStatusAnswering() throws Exception {
+    try (ApiFixture f = ApiFixture.start(binding())) {
+      f.governor.register(new ErrorGovernable());
+
+      HttpResponse<String> health = f.get("/api/health");
+      HttpResponse<String> status = f.get("/api/memory");
+
+      assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
+      assertThat(status.statusCode()).as(status.body()).isEqualTo(200);
+      JsonNode s = json(status);
+      int i = 0;
+      while (!s.path("governables").get(i).path("name").asText().equals("linked")) {
+        i++;
+      }
+      assertThat(s.path("governables").get(i).get("footprintBytes").isNull()).isTrue();
+      assertThat(s.path("unknown").path("governables[" + i + "].footprintBytes").asText())
+          .contains("NoClassDefFoundError");
+    }
+  }
+
+  /** A governable whose footprint getter fails with an Error, as a missing optional class would. */
+  static final class ErrorGovernable implements dev.memgov.core.Governable {
+    @Override
+    public String name() {
+      return "linked";
+    }
+
+    @Override
+    public String kind() {
+      return "buffers";
+    }
+
+    @Override
+    public long footprintBytes() {
+      throw new NoClassDefFoundError("com/example/Optional");
+    }
+
+    @Override
+    public String budgetUnit() {
+      return "bytes";
+    }
+
+    @Override
+    public long configuredBudget() {
+      return 1024;
+    }
+
+    @Override
+    public long currentBudget() {
+      return 1024;
+    }
+
+    @Override
+    public dev.memgov.core.ReclaimResult reclaim(dev.memgov.core.ReclaimRequest request) {
+      return dev.memgov.core.ReclaimResult.nothing("nothing");
+    }
+
+    @Override
+    public dev.memgov.core.RestoreResult restore(dev.memgov.core.RestoreRequest request) {
+      return dev.memgov.core.RestoreResult.complete();
+    }
+  }
+
   static JsonNode byCache(JsonNode array, String name) {
     for (JsonNode n : array) {
       if (n.path("cache").asText().equals(name)) {
@@ -590,6 +684,25 @@ abstract class AbstractApiTest {
         assertThat(r.head()).containsIgnoringCase("content-type: text/html");
         assertThat(r.body()).isEqualTo("<h1>400 Bad Request</h1>URISyntaxException thrown");
       }
+    }
+    assertThat(table.state()).isEqualTo(before);
+  }
+
+  @Test
+  void routingIsOnThePathAsSentSoAnEncodedSlashOrAPathParameterIsNoRoute() {
+    ApiFixture.State before = table.state();
+    ApiFixture.Raw param = table.raw("GET", "/api/memory;x", "127.0.0.1", Map.of(), null);
+    ApiFixture.Raw slash = table.raw("POST", "/api/memory%2Foptimize", "127.0.0.1",
+        Map.of("Content-Type", "application/json"), "{\"level\":\"light\",\"force\":true}");
+
+    assertThat(param.status()).as(param.body()).isEqualTo(404);
+    assertThat(param.json().path("error").asText()).isEqualTo("not_found");
+    if (slash.status() == 404) {
+      assertThat(slash.json().path("error").asText()).isEqualTo("not_found");
+    } else {
+      // Jetty refuses an encoded slash in the path itself (an ambiguous separator)
+      assertThat(binding()).isEqualTo(ApiFixture.Binding.SERVLET);
+      assertThat(slash.status()).isEqualTo(400);
     }
     assertThat(table.state()).isEqualTo(before);
   }

@@ -88,6 +88,7 @@ final class BadInputCases {
     c.add(new Case("optimize empty object", "POST", "/api/memory/optimize", JSON_CT, "{}", 400, "missing_field", "light", null, null));
     c.add(new Case("optimize only force", "POST", "/api/memory/optimize", JSON_CT, "{\"force\":true}", 400, "missing_field", null, null, null));
     c.add(new Case("optimize force as string", "POST", "/api/memory/optimize", JSON_CT, "{\"level\":\"standard\",\"force\":\"yes\"}", 400, "bad_force", "true", null, null));
+    c.add(new Case("optimize force null", "POST", "/api/memory/optimize", JSON_CT, "{\"level\":\"standard\",\"force\":null}", 400, "bad_force", "true", null, null));
     c.add(new Case("optimize force as number", "POST", "/api/memory/optimize", JSON_CT, "{\"level\":\"standard\",\"force\":1}", 400, "bad_force", "false", null, null));
     c.add(new Case("optimize unknown field", "POST", "/api/memory/optimize", JSON_CT, "{\"level\":\"standard\",\"dryRun\":true}", 400, "unknown_field", "force", null, null));
     c.add(new Case("optimize body too large", "POST", "/api/memory/optimize", JSON_CT,

@@ -289,7 +289,9 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
   private static GovernableStatus statusOf(Governable g) {
     try {
       return GovernableStatus.of(g);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | LinkageError | AssertionError e) {
+      // a getter that throws (an optional class missing, an assertion) makes this governable's
+      // figures unknown; it must not fail status() and with it every health check
       return new GovernableStatus(g.name(), g.kind(), -1, true, "unknown", -1, -1, RebuildCost.MODERATE,
           "status failed: " + Failures.describe(e));
     }
