@@ -10,7 +10,8 @@ import java.util.function.Consumer;
  * thread owned by the governor samples, evaluates, acts and publishes on a timer, on every GC and
  * on manual calls. Manual calls ({@link #optimize}, {@link #clearCache}) run on that same thread,
  * so a manual and an automatic cleanup never run at once. {@link #close()} undoes everything
- * {@code start()} registered: the thread, GC listeners and MBeans.
+ * {@code start()} registered: the thread, GC listeners and MBeans; and it grows every governable
+ * back to its configured budget, since no governor is left to do it.
  *
  * <p>This interface's implementations are thread-safe; {@link #status()} reads a lock-free
  * snapshot.
@@ -28,7 +29,11 @@ public interface MemoryGovernor extends AutoCloseable {
   /** Starts the governor thread, triggers and MBeans. Idempotent. */
   void start();
 
-  /** Stops the thread and removes listeners and MBeans. Idempotent. */
+  /**
+   * Stops the thread and removes listeners and MBeans; then grows every governable that is below
+   * its configured budget back to it (full restore steps; a cache still under its restore ceiling
+   * stays at the ceiling) and undoes the JVM flags it set. Idempotent.
+   */
   @Override
   void close();
 
@@ -78,7 +83,10 @@ public interface MemoryGovernor extends AutoCloseable {
    */
   void register(Governable governable);
 
-  /** Removes a governable by name; {@code false} if none had that name. */
+  /**
+   * Removes a governable by name and grows it back to its configured budget (on the governor
+   * thread while it runs, so never beside a cleanup); {@code false} if none had that name.
+   */
   boolean unregister(String name);
 
   /** The registered governables, in registration order. */

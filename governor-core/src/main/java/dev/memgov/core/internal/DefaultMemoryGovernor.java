@@ -251,9 +251,29 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
       if (g instanceof JvmGovernable) {
         ((JvmGovernable) g).release();
       }
+      giveBack(g);
     }
     if (ex != null) {
       LOG.info("memgov '{}': closed", name);
+    }
+  }
+
+  /**
+   * Grows a governable the governor lets go of (close, unregister) back to its configured budget:
+   * no governor is left to do it, and a pool or executor adopted again later would otherwise take
+   * its cut size for its configured one. At most {@value #GIVE_BACK_STEPS} full steps; a cache
+   * still under its restore ceiling stays at the ceiling.
+   */
+  private void giveBack(Governable g) {
+    try {
+      for (int i = 0; i < GIVE_BACK_STEPS && g.restorePending(); i++) {
+        RestoreResult r = g.restore(new RestoreRequest(100));
+        if (r.atConfigured()) {
+          break;
+        }
+      }
+    } catch (RuntimeException | LinkageError | AssertionError e) {
+      LOG.warn("memgov '{}': growing '{}' back to its configured budget failed", name, g.name(), e);
     }
   }
 
@@ -285,6 +305,9 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
       Thread.onSpinWait();
     }
   }
+
+  /** How many full restore steps {@link #giveBack} takes at most. */
+  private static final int GIVE_BACK_STEPS = 16;
 
   private static GovernableStatus statusOf(Governable g) {
     try {
@@ -411,6 +434,7 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
     if (g instanceof JvmGovernable) {
       ((JvmGovernable) g).release();
     }
+    giveBackOnGovernorThread(g);
     LOG.info("memgov '{}': unregistered governable '{}'", name, governableName);
     if (events.wants(GovernorEvent.GovernableRemoved.class)) {
       publishOnGovernorThread(new GovernorEvent.GovernableRemoved(clock.currentTimeMillis(), g.name(), g.kind()));
@@ -1010,6 +1034,25 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
     if (done != null) {
       LOG.info("memgov '{}': calm, restore step of {} %: {}", name, policy.restoreStepPercent(), done);
     }
+  }
+
+  /** {@link #giveBack} on the governor thread while it runs (never beside a cleanup), else here. */
+  private void giveBackOnGovernorThread(Governable g) {
+    ScheduledThreadPoolExecutor ex = executor;
+    if (running && ex != null && Thread.currentThread() != governorThread) {
+      try {
+        ex.submit(() -> giveBack(g)).get();
+        return;
+      } catch (RejectedExecutionException e) {
+        // closing: give back here
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (java.util.concurrent.ExecutionException e) {
+        return; // giveBack logs its own failures
+      }
+    }
+    giveBack(g);
   }
 
   private void publishOnGovernorThread(GovernorEvent event) {

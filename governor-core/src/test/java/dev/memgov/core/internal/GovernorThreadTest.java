@@ -404,4 +404,39 @@ class GovernorThreadTest {
       return new ClearResult(name(), tier, 1, 10, l2 ? 1 : 0, null);
     }
   }
+  @Test
+  void closingGrowsAnAdoptedPoolBackToItsAdoptedSizeSoNothingIsLeftCut() throws Exception {
+    java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(
+        4, 8, 30, TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>());
+    try {
+      DefaultMemoryGovernor g = governor(GovernorPolicy.builder());
+      g.register(dev.memgov.core.ThreadPoolGovernable.adopt("workers", pool));
+      g.start();
+      g.optimize(CleanupLevel.EMERGENCY, true, Trigger.API);
+      assertThat(pool.getMaximumPoolSize()).isLessThan(8);
+
+      g.close();
+
+      assertThat(pool.getCorePoolSize()).isEqualTo(4);
+      assertThat(pool.getMaximumPoolSize()).isEqualTo(8);
+      assertThat(pool.allowsCoreThreadTimeOut()).isFalse();
+      // adopted again (a new governor), its configured size is the owner's, not the cut one
+      assertThat(dev.memgov.core.ThreadPoolGovernable.adopt("workers-again", pool).configuredBudget()).isEqualTo(8);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void unregisteringGrowsTheGovernableBackToItsConfiguredBudget() {
+    TestGovernable cache = new TestGovernable("cache", RebuildCost.CHEAP, 100 * MIB);
+    DefaultMemoryGovernor g = governor(GovernorPolicy.builder(), cache);
+    g.start();
+    g.optimize(CleanupLevel.STANDARD, true, Trigger.API);
+    assertThat(cache.currentBudget()).isLessThan(100 * MIB);
+
+    assertThat(g.unregister("cache")).isTrue();
+
+    assertThat(cache.currentBudget()).isEqualTo(100 * MIB);
+  }
 }
