@@ -237,10 +237,10 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
       if (Thread.currentThread() != governorThread) {
         try {
           if (!ex.awaitTermination(5, TimeUnit.SECONDS)) {
-            ex.shutdownNow();
+            cancelQueued(ex.shutdownNow());
           }
         } catch (InterruptedException e) {
-          ex.shutdownNow();
+          cancelQueued(ex.shutdownNow());
           Thread.currentThread().interrupt();
         }
       }
@@ -303,6 +303,18 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
         }
       }
       Thread.onSpinWait();
+    }
+  }
+
+  /**
+   * Cancels the calls {@code shutdownNow} dropped, so that a manual call waiting for one (an
+   * optimize from HTTP, say) gets an answer instead of waiting for ever.
+   */
+  private static void cancelQueued(List<Runnable> dropped) {
+    for (Runnable r : dropped) {
+      if (r instanceof Future) {
+        ((Future<?>) r).cancel(false);
+      }
     }
   }
 
@@ -1099,6 +1111,9 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
         throw (Error) c;
       }
       throw new IllegalStateException(c);
+    } catch (java.util.concurrent.CancellationException e) {
+      // close() gave up waiting for the thread and dropped the calls still queued
+      throw new IllegalStateException("memgov '" + name + "': the governor is not running; it closed before the call ran");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("memgov '" + name + "': interrupted while waiting for the governor thread");

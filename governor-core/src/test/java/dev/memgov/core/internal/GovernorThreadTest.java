@@ -439,4 +439,38 @@ class GovernorThreadTest {
 
     assertThat(cache.currentBudget()).isEqualTo(100 * MIB);
   }
+  @Test
+  void aManualCallStillQueuedWhenCloseGivesUpWaitingGetsAnAnswerNotAHang() throws Exception {
+    java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+    TestGovernable slow = new TestGovernable("slow", RebuildCost.CHEAP, 100 * MIB) {
+      @Override
+      public dev.memgov.core.ReclaimResult reclaim(dev.memgov.core.ReclaimRequest request) {
+        entered.countDown();
+        try {
+          Thread.sleep(30_000); // longer than close() waits for the thread (5 s)
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return dev.memgov.core.ReclaimResult.nothing("interrupted");
+      }
+    };
+    DefaultMemoryGovernor g = governor(GovernorPolicy.builder().timerTriggerEnabled(false)
+        .gcTriggerEnabled(false), slow);
+    g.start();
+    ExecutorService callers = Executors.newFixedThreadPool(2);
+    try {
+      callers.submit(() -> g.optimize(CleanupLevel.STANDARD, true, Trigger.API));
+      assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+      Future<?> queued = callers.submit(() -> g.optimize(CleanupLevel.LIGHT, true, Trigger.API));
+      Thread.sleep(200); // the second call is queued behind the first
+
+      g.close(); // waits 5 s, then drops what is queued
+
+      assertThatThrownBy(() -> queued.get(5, TimeUnit.SECONDS))
+          .hasCauseInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("closed before the call ran");
+    } finally {
+      callers.shutdownNow();
+    }
+  }
 }
