@@ -1,6 +1,5 @@
 package dev.memgov.core;
 
-import java.util.Objects;
 import java.util.concurrent.RejectedExecutionHandler;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -65,14 +64,17 @@ public final class ThreadPoolGovernable implements Governable {
   /**
    * Adopts a pool at its current sizes (the configured budget) and wraps its rejection handler.
    *
-   * @throws IllegalArgumentException when the name is blank or the pool is shut down
+   * @throws IllegalArgumentException when the name is blank, or the pool is null or shut down
    */
   public static ThreadPoolGovernable adopt(String name, ThreadPoolExecutor executor) {
     if (name == null || name.isBlank()) {
       throw new IllegalArgumentException("memgov threads: name must not be blank, but was "
           + (name == null ? "null" : "'" + name + "'"));
     }
-    Objects.requireNonNull(executor, "executor");
+    if (executor == null) {
+      throw new IllegalArgumentException(
+          "memgov threads '" + name + "': executor must be a running ThreadPoolExecutor, but was null");
+    }
     if (executor.isShutdown()) {
       throw new IllegalArgumentException(
           "memgov threads '" + name + "': the executor is shut down; adopt a running one");

@@ -354,6 +354,9 @@ class ThreadPoolGovernableTest extends GovernableContractTest {
     dead.shutdown();
     assertThatThrownBy(() -> ThreadPoolGovernable.adopt("dead", dead))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("the executor is shut down");
+    assertThatThrownBy(() -> ThreadPoolGovernable.adopt("orphan", null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("memgov threads 'orphan': executor must be a running ThreadPoolExecutor, but was null");
   }
 
   @Test
