@@ -38,8 +38,14 @@ import java.util.regex.Pattern;
  *
  * <p>A connection in use is never closed under a running query; soft eviction retires it when the
  * application returns it. {@link #restore} grows {@code maximumPoolSize} and {@code minimumIdle}
- * back in steps, never above what was configured at adoption; connections come back on demand
- * (or at HikariCP's next housekeeping pass, for {@code minimumIdle}).
+ * back in steps, never above the configured sizes; connections come back on demand (or at
+ * HikariCP's next housekeeping pass, for {@code minimumIdle}).
+ *
+ * <p>The configured sizes are the pool's {@code maximumPoolSize} and {@code minimumIdle} at
+ * adoption. A size the owner changes later (through {@code HikariConfigMXBean} or the data source:
+ * any value other than the one this class last set or saw) becomes the configured size from then
+ * on, up or down, so a restore never undoes it. A size set by hand to exactly the value the
+ * governor had set cannot be told apart from it and stays the governor's.
  *
  * <p>Works on a data source that has not started its pool yet (HikariCP starts it on the first
  * {@code getConnection()}): sizes set before the start apply when it starts.
@@ -75,7 +81,14 @@ public final class HikariGovernable implements Governable {
   private final String name;
   private final long perConnectionBytes;
   private final int threads;
-  private final PoolSizing sizing;
+  /** The floor asked for; the one in force is at most the configured maximum. */
+  private final int requestedFloor;
+  /** The configured sizes and the floor: as adopted, or as the owner last set them ({@link #followOwner}). */
+  private volatile PoolSizing sizing;
+
+  /** The effective sizes this class last set or saw; sizes that differ are the owner's. Guarded by this. */
+  private int knownMax;
+  private int knownMinIdle;
 
   private final AtomicInteger peakActive = new AtomicInteger();
   private final AtomicLong samples = new AtomicLong();
@@ -91,13 +104,6 @@ public final class HikariGovernable implements Governable {
    */
   private int retiringBound;
 
-  /**
-   * Whether a restore left minimum idle at 1 above the configured 0 because soft-evicted
-   * connections still in use might fill the pool; a restore is pending once they cannot. Guarded
-   * by this.
-   */
-  private boolean minIdleHeld;
-
   private HikariGovernable(Builder b) {
     this.dataSource = b.dataSource;
     this.perConnectionBytes = b.perConnectionBytes;
@@ -109,7 +115,10 @@ public final class HikariGovernable implements Governable {
       throw new IllegalArgumentException(
           "floor must be at most the pool's maximumPoolSize (" + max + "), but was " + b.floor);
     }
+    this.requestedFloor = b.floor;
     this.sizing = new PoolSizing(max, minIdle, b.floor);
+    this.knownMax = max;
+    this.knownMinIdle = minIdle;
     this.name = b.name != null ? b.name : defaultName(dataSource);
   }
 
@@ -177,16 +186,19 @@ public final class HikariGovernable implements Governable {
 
   /**
    * Whether a restore step has anything to do: the data source is open, and the maximum is below
-   * the configured one, or a restore kept minimum idle at 1 while soft-evicted connections in use
-   * might fill the pool and now they cannot. A data source closed after a cut keeps its cut sizes
-   * in its configuration, but there is no pool left to restore.
+   * the configured one, or minimum idle is not yet what goes with the configured maximum (the
+   * configured value, or 1 while soft-evicted connections in use might fill the pool; see {@link
+   * #restore}). A data source closed after a cut keeps its cut sizes in its configuration, but
+   * there is no pool left to restore.
    */
   @Override
   public synchronized boolean restorePending() {
     if (dataSource.isClosed()) {
       return false;
     }
-    return currentBudget() < configuredBudget() || (minIdleHeld && !mayAllBeRetiring(currentMax()));
+    followOwner();
+    int max = currentMax();
+    return max < sizing.configuredMax() || currentMinIdle(max) != minIdleAtConfigured(max);
   }
 
   @Override
@@ -209,6 +221,8 @@ public final class HikariGovernable implements Governable {
     if (dataSource.isClosed()) {
       return ReclaimResult.nothing("data source is closed");
     }
+    followOwner();
+    PoolSizing sizing = this.sizing;
     CleanupLevel level = request.level();
     int curMax = currentMax();
     int curMinIdle = currentMinIdle(curMax);
@@ -243,6 +257,7 @@ public final class HikariGovernable implements Governable {
           // HikariCP opens a connection for a waiting thread only when it starts waiting; if the
           // retiring connections take the pool to zero, minimum idle 1 makes it open one again
           dataSource.getHikariConfigMXBean().setMinimumIdle(1);
+          noteSizes();
           done.add("minimumIdle 0 -> 1 while in-use connections retire");
         }
         pool.softEvictConnections();
@@ -262,29 +277,25 @@ public final class HikariGovernable implements Governable {
     if (dataSource.isClosed()) {
       return RestoreResult.step("data source is closed; nothing to restore", true);
     }
+    followOwner(); // so the current maximum is never above the configured one
+    PoolSizing sizing = this.sizing;
     int curMax = currentMax();
     int curMinIdle = currentMinIdle(curMax);
-    if (curMax > sizing.configuredMax()) {
-      return RestoreResult.step("maximumPoolSize " + curMax + " is above the configured " + sizing.configuredMax()
-          + " (set by hand); left as it is", true);
-    }
     int newMax = (int) request.next(curMax, sizing.configuredMax());
     int newMinIdle = newMax >= sizing.configuredMax()
-        ? sizing.configuredMinIdle()
+        ? minIdleAtConfigured(newMax)
         : Math.min(newMax, Math.max(curMinIdle, sizing.minIdleFor(newMax)));
-    boolean hold = newMinIdle < 1 && mayAllBeRetiring(newMax);
-    if (hold) {
+    if (newMinIdle < 1 && mayAllBeRetiring(newMax)) {
       // soft-evicted connections may still fill the pool: the guard of reclaim stays
       newMinIdle = 1;
     }
-    minIdleHeld = hold && newMax >= sizing.configuredMax();
     if (newMax == curMax && newMinIdle == curMinIdle) {
       return RestoreResult.complete();
     }
     evictedAtMax = -1;
     List<String> done = new ArrayList<>();
     setSizes(curMax, curMinIdle, newMax, newMinIdle, done);
-    if (minIdleHeld) {
+    if (newMax >= sizing.configuredMax() && newMinIdle > sizing.configuredMinIdle()) {
       done.add("minimumIdle kept at 1 until the soft-evicted connections in use are returned");
     }
     return RestoreResult.step(String.join(", ", done), newMax >= sizing.configuredMax());
@@ -313,6 +324,7 @@ public final class HikariGovernable implements Governable {
    * when that was given.
    */
   String sizingHint() {
+    PoolSizing sizing = this.sizing;
     int max = sizing.configuredMax();
     if (threads > 0 && max > threads) {
       return "sizing hint: maximumPoolSize " + max + " is above the " + threads
@@ -364,6 +376,39 @@ public final class HikariGovernable implements Governable {
   // ---- internals
 
   /**
+   * Takes a size the owner changed since this class last set or saw it as the configured size, so
+   * a restore never undoes it; the floor in force stays at most the configured maximum.
+   */
+  private void followOwner() {
+    int max = currentMax();
+    int minIdle = currentMinIdle(max);
+    if (max == knownMax && minIdle == knownMinIdle) {
+      return;
+    }
+    PoolSizing old = sizing;
+    int configuredMax = max != knownMax ? max : old.configuredMax();
+    int configuredMinIdle = minIdle != knownMinIdle ? minIdle : Math.min(old.configuredMinIdle(), configuredMax);
+    sizing = new PoolSizing(configuredMax, configuredMinIdle, Math.min(requestedFloor, configuredMax));
+    knownMax = max;
+    knownMinIdle = minIdle;
+  }
+
+  /** Remembers the sizes in force now as the ones this class set. */
+  private void noteSizes() {
+    knownMax = currentMax();
+    knownMinIdle = currentMinIdle(knownMax);
+  }
+
+  /**
+   * Minimum idle that goes with the configured maximum {@code max}: the configured value, or 1
+   * above a configured 0 while soft-evicted connections in use might still fill the pool.
+   */
+  private int minIdleAtConfigured(int max) {
+    int configured = sizing.configuredMinIdle();
+    return configured < 1 && mayAllBeRetiring(max) ? 1 : configured;
+  }
+
+  /**
    * Whether connections soft-evicted while in use may still be as many as {@code max}, so that a
    * pool at its maximum {@code max} could hold nothing else. Only then does minimum idle 0 leave a
    * waiting thread without a connection: HikariCP refuses to open one at the maximum, hands the
@@ -406,6 +451,7 @@ public final class HikariGovernable implements Governable {
     if (newMinIdle != curMinIdle) {
       done.add("minimumIdle " + curMinIdle + " -> " + newMinIdle);
     }
+    noteSizes();
   }
 
   /**
@@ -461,6 +507,7 @@ public final class HikariGovernable implements Governable {
   }
 
   private String sizes(int max, int minIdle) {
+    PoolSizing sizing = this.sizing;
     return "maximumPoolSize=" + max + "/" + sizing.configuredMax() + " minimumIdle=" + minIdle + "/"
         + sizing.configuredMinIdle() + " floor=" + sizing.floor();
   }

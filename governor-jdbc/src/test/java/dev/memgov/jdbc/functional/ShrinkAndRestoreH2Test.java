@@ -314,6 +314,103 @@ class ShrinkAndRestoreH2Test {
     assertThat(g.restorePending()).isFalse();
   }
 
+  /** Restores until nothing is pending, at most {@link #MAX_RESTORE_STEPS} steps. */
+  private static void restoreWhilePending(HikariGovernable g, int percent) {
+    for (int steps = 0; g.restorePending(); steps++) {
+      if (steps == MAX_RESTORE_STEPS) {
+        fail("a restore is still pending after " + MAX_RESTORE_STEPS + " restore steps: " + g.state());
+      }
+      g.restore(new RestoreRequest(percent));
+    }
+  }
+
+  @Test
+  void aMaximumTheOwnerLowersAtRuntimeIsTheNewConfiguredSizeAndARestoreLeavesIt() throws Exception {
+    // Given a pool of 10 whose operator lowers the maximum to 6 through JMX, with no cut
+    HikariDataSource ds = pool("lowered", 10, 10);
+    HikariGovernable g = HikariGovernable.adopt(ds);
+    ds.getHikariConfigMXBean().setMaximumPoolSize(6);
+
+    // Then nothing is to restore: 6 is the configured maximum now (minimum idle follows it: 10 > 6)
+    assertThat(g.restorePending()).isFalse();
+    assertThat(g.configuredBudget()).isEqualTo(6);
+
+    // Given a standard cut (max 3), after which the operator lowers the maximum to 2
+    reclaim(g, CleanupLevel.STANDARD);
+    assertThat(ds.getMaximumPoolSize()).isEqualTo(3);
+    ds.getHikariConfigMXBean().setMaximumPoolSize(2);
+
+    // When the governor restores until nothing is pending
+    restoreWhilePending(g, 50);
+
+    // Then the operator's maximum stands
+    assertThat(ds.getMaximumPoolSize()).isEqualTo(2);
+    assertThat(g.configuredBudget()).isEqualTo(2);
+    assertThat(g.state()).contains("maximumPoolSize=2/2");
+  }
+
+  @Test
+  void aMaximumTheOwnerRaisesIsTheNewConfiguredSizeThatLaterRestoresReturnTo() throws Exception {
+    // Given a pool of 4 whose operator raises the maximum (and minimum idle) to 6
+    HikariDataSource ds = pool("raised", 4, 4);
+    HikariGovernable g = HikariGovernable.adopt(ds);
+    ds.getHikariConfigMXBean().setMaximumPoolSize(6);
+    ds.getHikariConfigMXBean().setMinimumIdle(6);
+    assertThat(g.restorePending()).isFalse();
+
+    // When an emergency cut and the restores that follow it run
+    reclaim(g, CleanupLevel.EMERGENCY);
+    restoreUntilConfigured(g, 50);
+
+    // Then the pool is back at the operator's sizes
+    assertThat(ds.getMaximumPoolSize()).isEqualTo(6);
+    assertThat(ds.getMinimumIdle()).isEqualTo(6);
+    assertThat(g.restorePending()).isFalse();
+  }
+
+  @Test
+  void aMaximumSetBackByHandAfterACutStillGetsItsMinimumIdleBack() {
+    // Given a pool of 10/10 cut to 1/1
+    HikariDataSource ds = pool("by-hand", 10, 10);
+    HikariGovernable g = HikariGovernable.adopt(ds);
+    reclaim(g, CleanupLevel.EMERGENCY);
+    assertThat(ds.getMinimumIdle()).isEqualTo(1);
+
+    // When the operator sets the maximum back to 10 by hand
+    ds.getHikariConfigMXBean().setMaximumPoolSize(10);
+
+    // Then a restore is still pending for minimum idle, and it comes back to 10
+    assertThat(g.restorePending()).isTrue();
+    restoreWhilePending(g, 50);
+    assertThat(ds.getMinimumIdle()).isEqualTo(10);
+    assertThat(ds.getMaximumPoolSize()).isEqualTo(10);
+  }
+
+  @Test
+  void aMinimumIdleHeldAtOneEndsAtTheConfiguredZeroAfterTheMaximumWasRaisedByHand() throws Exception {
+    // Given a pool with minimum idle 0 cut to its floor while all 3 connections are in use, and
+    // restored to max 3 with minimum idle held at 1 while they retire
+    HikariDataSource ds = H2Pools.started("held", 3, 0);
+    pools.add(ds);
+    HikariGovernable g = HikariGovernable.adopt(ds);
+    List<Connection> inUse = borrow(ds, 3);
+    reclaim(g, CleanupLevel.EMERGENCY);
+    restoreWhilePending(g, 50);
+    assertThat(ds.getMinimumIdle()).isEqualTo(1);
+
+    // When the operator raises the maximum to 5 by hand and the in-use connections are returned
+    ds.getHikariConfigMXBean().setMaximumPoolSize(5);
+    giveBack(inUse);
+    await().atMost(Duration.ofSeconds(5)).until(() -> ds.getHikariPoolMXBean().getActiveConnections() == 0);
+
+    // Then one restore ends minimum idle at 0, and nothing is pending any more
+    assertThat(g.restorePending()).isTrue();
+    g.restore(new RestoreRequest(50));
+    assertThat(ds.getMinimumIdle()).isZero();
+    assertThat(ds.getMaximumPoolSize()).isEqualTo(5);
+    assertThat(g.restorePending()).isFalse();
+  }
+
   @Test
   void aQueryRunningDuringAnEmergencyCleanupCompletesAndThePoolEndsAtItsFloor() throws Exception {
     // Given a query that runs for 700 ms on one of the pool's connections
