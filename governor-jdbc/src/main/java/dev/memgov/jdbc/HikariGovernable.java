@@ -247,12 +247,17 @@ public final class HikariGovernable implements Governable {
       done.add("closed " + closed + " idle connection(s)");
     }
     int total = pool.getTotalConnections();
-    if (total > newMax) {
-      // what is left above the maximum is in use: mark it so it retires when returned
+    int inUse = pool.getActiveConnections();
+    if (total > newMax && inUse <= newMax) {
+      // idle connections left above the maximum (a borrow came back empty: another thread took the
+      // idle one, or HikariCP found it dead): the connections in use fit, so nothing is soft-evicted
+      done.add((total - newMax) + " connection(s) above the new maximum with " + inUse
+          + " in use: left for the next cleanup");
+    } else if (total > newMax) {
+      // the connections in use alone exceed the maximum: mark them so they retire when returned
       if (evictedAtMax == newMax) {
         done.add("waiting for " + (total - newMax) + " in-use connection(s) to be returned and retired");
       } else {
-        int active = pool.getActiveConnections();
         if (currentMinIdle(newMax) < 1) {
           // HikariCP opens a connection for a waiting thread only when it starts waiting; if the
           // retiring connections take the pool to zero, minimum idle 1 makes it open one again
@@ -263,7 +268,7 @@ public final class HikariGovernable implements Governable {
         pool.softEvictConnections();
         evictedAtMax = newMax;
         retiringBound = pool.getActiveConnections(); // every connection in use now is marked
-        done.add("soft-evicted " + total + " connection(s) (" + active + " in use retire when returned)");
+        done.add("soft-evicted " + total + " connection(s) (" + inUse + " in use retire when returned)");
       }
     }
     if (done.isEmpty()) {
@@ -467,17 +472,25 @@ public final class HikariGovernable implements Governable {
    * connections to spare. Idle connections within {@code max} but above {@code minIdle} are closed
    * only while no thread waits, so this never competes with the application for them.
    *
+   * <p>A borrow that comes back empty (another thread took the idle connection first, or HikariCP
+   * validated it, found it dead and closed it) says nothing about the rest: the next one is tried.
+   * At most as many borrows as the pool had connections are tried. HikariCP counts an empty borrow
+   * as a connection timeout in its metrics, and validates a connection idle for over 500 ms before
+   * handing it over (docs/jdbc.md).
+   *
    * <p>HikariCP's own housekeeper closes idle connections only every 30 s, and never when minimum
    * idle equals the maximum.
    */
   private int closeIdle(HikariPoolMXBean pool, int minIdle, int max) {
-    if (!(pool instanceof HikariPool) || ((HikariPool) pool).poolState != HikariPool.POOL_NORMAL) {
+    if (!(pool instanceof HikariPool)) {
       return 0;
     }
     HikariPool hikari = (HikariPool) pool;
     int closed = 0;
-    int limit = pool.getTotalConnections();
-    while (closed < limit) {
+    for (int tries = pool.getTotalConnections(); tries > 0; tries--) {
+      if (hikari.poolState != HikariPool.POOL_NORMAL || Thread.currentThread().isInterrupted()) {
+        break; // a suspended pool would block the borrow
+      }
       int idle = pool.getIdleConnections();
       boolean aboveMax = pool.getTotalConnections() > max;
       if (idle == 0 || (!aboveMax && (idle <= minIdle || pool.getThreadsAwaitingConnection() > 0))) {
@@ -486,8 +499,8 @@ public final class HikariGovernable implements Governable {
       Connection connection;
       try {
         connection = hikari.getConnection(0L);
-      } catch (SQLException noIdleLeft) {
-        break;
+      } catch (SQLException emptyBorrow) {
+        continue;
       }
       hikari.evictConnection(connection);
       closed++;

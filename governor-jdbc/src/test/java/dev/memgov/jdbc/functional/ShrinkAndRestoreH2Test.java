@@ -411,6 +411,80 @@ class ShrinkAndRestoreH2Test {
     assertThat(g.restorePending()).isFalse();
   }
 
+  /** The H2 session id of each connection. */
+  private static List<Integer> sessionIds(List<Connection> connections) throws Exception {
+    List<Integer> ids = new ArrayList<>();
+    for (Connection c : connections) {
+      try (java.sql.Statement s = c.createStatement();
+          java.sql.ResultSet rs = s.executeQuery("SELECT SESSION_ID()")) {
+        rs.next();
+        ids.add(rs.getInt(1));
+      }
+    }
+    return ids;
+  }
+
+  /** Closes, on the database's side, every session but these and the one doing it. */
+  private static int abortSessionsExcept(HikariDataSource ds, List<Integer> keep) throws Exception {
+    int aborted = 0;
+    try (Connection admin = java.sql.DriverManager.getConnection(ds.getJdbcUrl(), "sa", "");
+        java.sql.Statement s = admin.createStatement()) {
+      List<Integer> others = new ArrayList<>();
+      try (java.sql.ResultSet rs = s.executeQuery(
+          "SELECT SESSION_ID FROM INFORMATION_SCHEMA.SESSIONS WHERE SESSION_ID <> SESSION_ID()")) {
+        while (rs.next()) {
+          others.add(rs.getInt(1));
+        }
+      }
+      for (int id : others) {
+        if (!keep.contains(id)) {
+          try (java.sql.ResultSet rs = s.executeQuery("SELECT ABORT_SESSION(" + id + ")")) {
+            rs.next();
+            aborted += rs.getBoolean(1) ? 1 : 0;
+          }
+        }
+      }
+    }
+    return aborted;
+  }
+
+  @Test
+  void idleConnectionsFoundDeadAreNotTakenForConnectionsInUse() throws Exception {
+    // Given a pool of 10 with 3 connections in use and 7 idle ones whose database sessions died
+    // (HikariCP validates a connection idle for over 500 ms when it is borrowed, and closes a dead one)
+    com.zaxxer.hikari.HikariConfig config = H2Pools.config("dead-idle", 10, 10);
+    AtomicInteger timeouts = new AtomicInteger();
+    config.setMetricsTrackerFactory((poolName, stats) -> new com.zaxxer.hikari.metrics.IMetricsTracker() {
+      @Override
+      public void recordConnectionTimeout() {
+        timeouts.incrementAndGet();
+      }
+    });
+    HikariDataSource ds = new HikariDataSource(config);
+    pools.add(ds);
+    HikariGovernable g = HikariGovernable.adopt(ds);
+    await().atMost(Duration.ofSeconds(5)).until(() -> ds.getHikariPoolMXBean().getTotalConnections() == 10);
+    List<Connection> inUse = borrow(ds, 3);
+    assertThat(abortSessionsExcept(ds, sessionIds(inUse))).isEqualTo(7);
+    Thread.sleep(700);
+
+    // When a standard cleanup halves the pool to 5
+    ReclaimResult r = reclaim(g, CleanupLevel.STANDARD);
+
+    // Then the dead idle connections are gone, and the 3 in use (within the new maximum) are not
+    // soft-evicted: they keep working and stay in the pool when returned
+    assertThat(r.action()).doesNotContain("soft-evicted");
+    // (each borrow that found a dead one, until the pool was at its new sizes, counts as a
+    // connection timeout in HikariCP's metrics: docs/jdbc.md says so)
+    assertThat(timeouts.get()).isEqualTo(5);
+    for (Connection c : inUse) {
+      assertThat(H2Pools.ping(c)).isEqualTo(1);
+    }
+    giveBack(inUse);
+    assertThat(ds.getHikariPoolMXBean().getTotalConnections()).isBetween(3, 5);
+    assertThat(ds.getHikariPoolMXBean().getIdleConnections()).isGreaterThanOrEqualTo(3);
+  }
+
   @Test
   void aQueryRunningDuringAnEmergencyCleanupCompletesAndThePoolEndsAtItsFloor() throws Exception {
     // Given a query that runs for 700 ms on one of the pool's connections
