@@ -77,6 +77,9 @@ public final class HikariGovernable implements Governable {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
   private static final AtomicInteger UNNAMED = new AtomicInteger();
 
+  /** At most this many bytes per connection: any int count of connections times it fits a long. */
+  public static final long MAX_PER_CONNECTION_BYTES = 1L << 30;
+
   private final HikariDataSource dataSource;
   private final String name;
   private final long perConnectionBytes;
@@ -568,12 +571,17 @@ public final class HikariGovernable implements Governable {
     }
 
     /**
-     * This JVM's bytes per pooled connection, for the footprint: at least 0; default {@link
+     * This JVM's bytes per pooled connection, for the footprint: 0 to 1 GiB ({@value
+     * HikariGovernable#MAX_PER_CONNECTION_BYTES}); default {@link
      * HikariGovernable#DEFAULT_PER_CONNECTION_BYTES}.
      */
     public Builder perConnectionBytes(long bytes) {
       if (bytes < 0) {
         throw new IllegalArgumentException("perConnectionBytes must be at least 0, but was " + bytes);
+      }
+      if (bytes > MAX_PER_CONNECTION_BYTES) {
+        throw new IllegalArgumentException("perConnectionBytes must be between 0 and " + MAX_PER_CONNECTION_BYTES
+            + " (1 GiB), but was " + bytes);
       }
       this.perConnectionBytes = bytes;
       return this;
