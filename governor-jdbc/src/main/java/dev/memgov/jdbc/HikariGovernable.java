@@ -37,7 +37,8 @@ import java.util.regex.Pattern;
  * (lowering the maximum alone would let them be borrowed again for ever).
  *
  * <p>A connection in use is never closed under a running query; soft eviction retires it when the
- * application returns it. {@link #restore} grows {@code maximumPoolSize} and {@code minimumIdle}
+ * application returns it. A cut pool is not grown for threads that wait for a connection: as with
+ * any pool of that size, they wait up to HikariCP's {@code connectionTimeout}. {@link #restore} grows {@code maximumPoolSize} and {@code minimumIdle}
  * back in steps, never above the configured sizes; connections come back on demand (or at
  * HikariCP's next housekeeping pass, for {@code minimumIdle}).
  *

@@ -1,6 +1,7 @@
 package dev.memgov.jdbc.functional;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
@@ -483,6 +484,29 @@ class ShrinkAndRestoreH2Test {
     giveBack(inUse);
     assertThat(ds.getHikariPoolMXBean().getTotalConnections()).isBetween(3, 5);
     assertThat(ds.getHikariPoolMXBean().getIdleConnections()).isGreaterThanOrEqualTo(3);
+  }
+
+  @Test
+  void atTheFloorACallerThatWaitsLongerThanTheConnectionTimeoutGetsHikariCpsTimeout() throws Exception {
+    // Given a pool cut to its floor of 1, whose one connection is in use
+    // (docs/jdbc.md, "Waiting callers")
+    HikariDataSource ds = pool("floor-wait", 4, 4);
+    ds.setConnectionTimeout(250);
+    HikariGovernable g = HikariGovernable.adopt(ds);
+    reclaim(g, CleanupLevel.EMERGENCY);
+    List<Connection> inUse = borrow(ds, 1);
+
+    // Then the cut does not raise the maximum for a caller that waits: it times out as from a
+    // pool configured at that size
+    assertThatThrownBy(ds::getConnection).isInstanceOf(java.sql.SQLTransientConnectionException.class);
+    assertThat(ds.getMaximumPoolSize()).isEqualTo(1);
+
+    // and the connection in use was never touched: it still queries, and serves the next caller
+    assertThat(H2Pools.ping(inUse.get(0))).isEqualTo(1);
+    giveBack(inUse);
+    try (Connection c = ds.getConnection()) {
+      assertThat(H2Pools.ping(c)).isEqualTo(1);
+    }
   }
 
   @Test
