@@ -1,6 +1,5 @@
 package dev.memgov.core;
 
-import java.util.Objects;
 import java.util.concurrent.RejectedExecutionHandler;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -8,7 +7,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * A {@link ThreadPoolExecutor} as a governable: under pressure it lowers the pool's maximum and
  * core sizes and lets core threads time out, so idle threads exit and their stacks are freed; when
- * calm it restores the sizes the pool had when adopted, in steps.
+ * calm it restores the configured sizes in steps.
  *
  * <p>The budget is the maximum pool size, in threads. Per level, never raising a size:
  *
@@ -23,10 +22,16 @@ import java.util.concurrent.TimeUnit;
  * With a byte target, only as many threads as the target needs go (an estimated {@value
  * #BYTES_PER_THREAD} bytes each), never past what the level allows.
  *
+ * <p>The configured sizes are the core and maximum sizes the pool has when adopted. A size the owner
+ * changes later ({@code setCorePoolSize}, {@code setMaximumPoolSize}: any value other than the one
+ * this class last set or saw) becomes the configured size from then on, so a restore never undoes it
+ * and demand never grows past it. A size set by hand to exactly the value the governor had set
+ * cannot be told apart from it and stays the governor's.
+ *
  * <p>No task is lost to a shrink: queued tasks stay queued, and adopting the pool wraps its {@link
  * RejectedExecutionHandler} so that a task that would be rejected only because the governor lowered
- * the maximum raises it by one thread instead (demand wins over pressure); once the pool is back at
- * its configured maximum, the original handler decides as before.
+ * the maximum raises it instead, just enough for one more thread (demand wins over pressure); at the
+ * configured maximum, the original handler decides as before.
  *
  * <p>This class is thread-safe.
  */
@@ -36,9 +41,13 @@ public final class ThreadPoolGovernable implements Governable {
 
   private final String name;
   private final ThreadPoolExecutor executor;
-  private final int configuredCore;
-  private final int configuredMax;
+  /** The configured sizes: as adopted, or as the owner last set them (see {@link #followOwner}). */
+  private volatile int configuredCore;
+  private volatile int configuredMax;
   private final boolean configuredCoreTimeout;
+  /** The core and maximum sizes this class last set or saw; others are the owner's. Guarded by this. */
+  private int knownCore;
+  private int knownMax;
   /** A cleanup turned the core-thread timeout on; the restore that completes turns it back off. */
   private boolean coreTimeoutSetByCleanup;
 
@@ -48,21 +57,27 @@ public final class ThreadPoolGovernable implements Governable {
     this.configuredCore = executor.getCorePoolSize();
     this.configuredMax = executor.getMaximumPoolSize();
     this.configuredCoreTimeout = executor.allowsCoreThreadTimeOut();
+    this.knownCore = configuredCore;
+    this.knownMax = configuredMax;
   }
 
   /**
    * Adopts a pool at its current sizes (the configured budget) and wraps its rejection handler.
    *
-   * @throws IllegalArgumentException when the name is blank or the pool is shut down
+   * @throws IllegalArgumentException when the name is blank, or the pool is null or shut down
    */
   public static ThreadPoolGovernable adopt(String name, ThreadPoolExecutor executor) {
     if (name == null || name.isBlank()) {
       throw new IllegalArgumentException("memgov threads: name must not be blank, but was "
           + (name == null ? "null" : "'" + name + "'"));
     }
-    Objects.requireNonNull(executor, "executor");
+    if (executor == null) {
+      throw new IllegalArgumentException(
+          "memgov threads '" + name + "': executor must be a running ThreadPoolExecutor, but was null");
+    }
     if (executor.isShutdown()) {
-      throw new IllegalArgumentException("memgov threads '" + name + "': the executor is shut down; adopt a running one");
+      throw new IllegalArgumentException(
+          "memgov threads '" + name + "': the executor is shut down; adopt a running one");
     }
     ThreadPoolGovernable g = new ThreadPoolGovernable(name, executor);
     RejectedExecutionHandler original = executor.getRejectedExecutionHandler();
@@ -108,12 +123,13 @@ public final class ThreadPoolGovernable implements Governable {
   }
 
   /**
-   * Whether a restore step is due: the maximum or the core size is below the adopted one, or core
-   * threads still time out because a cleanup made them. Demand can raise the maximum back on its own
-   * ({@link #adopt}); the core size and the core-thread timeout then still need the restore.
+   * Whether a restore step is due: the maximum or the core size is below the configured one, or
+   * core threads still time out because a cleanup made them. Demand can raise the maximum back on
+   * its own ({@link #adopt}); the core size and the core-thread timeout then still need the restore.
    */
   @Override
   public synchronized boolean restorePending() {
+    followOwner();
     return !executor.isShutdown() && (executor.getMaximumPoolSize() < configuredMax
         || executor.getCorePoolSize() < configuredCore || coreTimeoutSetByCleanup);
   }
@@ -127,6 +143,7 @@ public final class ThreadPoolGovernable implements Governable {
 
   @Override
   public synchronized ReclaimResult reclaim(ReclaimRequest request) {
+    followOwner();
     int core = executor.getCorePoolSize();
     int max = executor.getMaximumPoolSize();
     int floorMax;
@@ -168,6 +185,8 @@ public final class ThreadPoolGovernable implements Governable {
     }
     executor.setCorePoolSize(newCore); // core first: the maximum may never go below it
     executor.setMaximumPoolSize(newMax);
+    knownCore = newCore;
+    knownMax = newMax;
     if (timeout && !executor.allowsCoreThreadTimeOut()) {
       executor.allowCoreThreadTimeOut(true);
       coreTimeoutSetByCleanup = true;
@@ -178,6 +197,7 @@ public final class ThreadPoolGovernable implements Governable {
 
   @Override
   public synchronized RestoreResult restore(RestoreRequest request) {
+    followOwner();
     int core = executor.getCorePoolSize();
     int max = executor.getMaximumPoolSize();
     if (max >= configuredMax && core >= configuredCore) {
@@ -193,6 +213,8 @@ public final class ThreadPoolGovernable implements Governable {
     newCore = Math.min(newCore, newMax);
     executor.setMaximumPoolSize(newMax); // max first when growing
     executor.setCorePoolSize(newCore);
+    knownMax = newMax;
+    knownCore = newCore;
     boolean done = newMax >= configuredMax && newCore >= configuredCore;
     if (done && coreTimeoutSetByCleanup) {
       executor.allowCoreThreadTimeOut(configuredCoreTimeout);
@@ -201,18 +223,62 @@ public final class ThreadPoolGovernable implements Governable {
     return RestoreResult.step("core " + core + " -> " + newCore + ", max " + max + " -> " + newMax, done);
   }
 
-  /** Called on a rejection: raise the maximum by one if the governor had lowered it. */
+  /**
+   * Takes a size the owner changed since this class last set or saw it as the configured size, so
+   * neither a restore nor demand undoes it. The configured core size never stays above the
+   * configured maximum (the pool cannot have it).
+   */
+  private void followOwner() {
+    int max = executor.getMaximumPoolSize();
+    int core = executor.getCorePoolSize();
+    if (max != knownMax) {
+      knownMax = max;
+      configuredMax = max;
+    }
+    if (core != knownCore) {
+      knownCore = core;
+      configuredCore = core;
+    }
+    if (configuredCore > configuredMax) {
+      configuredCore = configuredMax;
+    }
+  }
+
+  /**
+   * Called on a rejection: if the governor had lowered the maximum, raises it just enough for one
+   * more thread than the pool has (threads above a lowered maximum leave only as their tasks end),
+   * never above the configured maximum; returns whether it raised it.
+   */
   private synchronized boolean growForDemand() {
+    followOwner();
     int max = executor.getMaximumPoolSize();
     if (max >= configuredMax || executor.isShutdown()) {
       return false;
     }
-    executor.setMaximumPoolSize(max + 1);
+    int grown = Math.min(configuredMax, Math.max(max + 1, executor.getPoolSize() + 1));
+    executor.setMaximumPoolSize(grown);
+    knownMax = grown;
     return true;
   }
 
-  /** Rejections caused by a governor shrink raise the maximum instead; others go to the original handler. */
+  /** A task this thread resubmits after growing the pool, and whether the pool rejected it again. */
+  private static final class Resubmit {
+    final Runnable task;
+    boolean rejectedAgain;
+
+    Resubmit(Runnable task) {
+      this.task = task;
+    }
+  }
+
+  /**
+   * Rejections caused by a governor shrink raise the maximum instead; others go to the original
+   * handler. Iterative: a resubmitted task rejected again is flagged by the nested call and retried by
+   * the loop (each round raises the maximum), so the stack never grows with the pool's size.
+   */
   private static final class DemandWins implements RejectedExecutionHandler {
+    private static final ThreadLocal<Resubmit> RESUBMITTING = new ThreadLocal<>();
+
     private final ThreadPoolGovernable governable;
     private final RejectedExecutionHandler original;
 
@@ -223,11 +289,29 @@ public final class ThreadPoolGovernable implements Governable {
 
     @Override
     public void rejectedExecution(Runnable r, ThreadPoolExecutor executor) {
-      if (governable.growForDemand()) {
-        executor.execute(r);
-      } else {
-        original.rejectedExecution(r, executor);
+      Resubmit outer = RESUBMITTING.get();
+      if (outer != null && outer.task == r) {
+        outer.rejectedAgain = true; // the loop below, one frame up, decides
+        return;
       }
+      Resubmit resubmit = new Resubmit(r);
+      RESUBMITTING.set(resubmit);
+      try {
+        while (governable.growForDemand()) {
+          resubmit.rejectedAgain = false;
+          executor.execute(r);
+          if (!resubmit.rejectedAgain) {
+            return;
+          }
+        }
+      } finally {
+        if (outer == null) {
+          RESUBMITTING.remove();
+        } else {
+          RESUBMITTING.set(outer);
+        }
+      }
+      original.rejectedExecution(r, executor);
     }
   }
 }

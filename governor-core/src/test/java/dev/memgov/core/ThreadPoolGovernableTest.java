@@ -148,6 +148,124 @@ class ThreadPoolGovernableTest extends GovernableContractTest {
   }
 
   @Test
+  void aMaximumTheOwnerLoweredForBackpressureStillRejects() {
+    // Given a pool whose owner lowered the maximum from 8 to 4 after adoption, for backpressure
+    ThreadPoolExecutor p = pool(2, 8, 2);
+    ThreadPoolGovernable g = ThreadPoolGovernable.adopt("backpressure", p);
+    p.setMaximumPoolSize(4);
+
+    // When 4 threads are busy and 2 tasks queued
+    CountDownLatch release = new CountDownLatch(1);
+    try {
+      for (int i = 0; i < 6; i++) {
+        p.execute(() -> block(release));
+      }
+
+      // Then the next submission is rejected by the pool's own policy, not turned into growth
+      assertThatThrownBy(() -> p.execute(() -> {})).isInstanceOf(RejectedExecutionException.class);
+      assertThat(p.getMaximumPoolSize()).isEqualTo(4);
+      assertThat(g.configuredBudget()).isEqualTo(4);
+    } finally {
+      release.countDown();
+    }
+  }
+
+  @Test
+  void demandGrowsOnlyBackToAMaximumTheOwnerSetWhileThePoolWasCut() {
+    // Given a pool cut to one thread, whose owner then sets the maximum to 3 (and the core to 1)
+    ThreadPoolExecutor p = pool(2, 8, 2);
+    ThreadPoolGovernable g = ThreadPoolGovernable.adopt("owner-cut", p);
+    g.reclaim(new ReclaimRequest(CleanupLevel.EMERGENCY, 0, Trigger.API));
+    p.setMaximumPoolSize(3);
+
+    // When 3 threads are busy and 2 tasks queued
+    CountDownLatch release = new CountDownLatch(1);
+    try {
+      for (int i = 0; i < 5; i++) {
+        p.execute(() -> block(release));
+      }
+
+      // Then the next submission is rejected: the maximum is the owner's now, not the governor's
+      assertThatThrownBy(() -> p.execute(() -> {})).isInstanceOf(RejectedExecutionException.class);
+      assertThat(p.getMaximumPoolSize()).isEqualTo(3);
+    } finally {
+      release.countDown();
+    }
+  }
+
+  @Test
+  void demandAboveALoweredMaximumWithManyBusyThreadsIsAcceptedWithoutDeepRecursion() throws Exception {
+    // Given 1000 busy threads and a full queue in a pool configured for 1001, cut to a maximum of 1
+    ThreadPoolExecutor p = pool(1000, 1001, 1, 60_000);
+    ThreadPoolGovernable g = ThreadPoolGovernable.adopt("many", p);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger done = new AtomicInteger();
+    try {
+      for (int i = 0; i < 1001; i++) {
+        p.execute(() -> {
+          block(release);
+          done.incrementAndGet();
+        });
+      }
+      g.reclaim(new ReclaimRequest(CleanupLevel.EMERGENCY, 0, Trigger.API));
+      assertThat(p.getMaximumPoolSize()).isEqualTo(1);
+      assertThat(p.getPoolSize()).isEqualTo(1000);
+
+      // When one more task is submitted from a thread with a small stack
+      List<Throwable> thrown = new ArrayList<>();
+      Thread submitter = new Thread(null, () -> {
+        try {
+          p.execute(done::incrementAndGet);
+        } catch (Throwable t) {
+          thrown.add(t);
+        }
+      }, "small-stack-submitter", 256 * 1024);
+      submitter.start();
+      submitter.join(10_000);
+
+      // Then it is accepted (no StackOverflowError, no rejection) and runs
+      assertThat(thrown).isEmpty();
+      assertThat(p.getMaximumPoolSize()).isEqualTo(1001);
+    } finally {
+      release.countDown();
+    }
+    await().atMost(Duration.ofSeconds(30)).until(() -> done.get() == 1002);
+  }
+
+  @Test
+  void sizesTheOwnerLowersAreTheNewConfiguredSizesAndARestoreLeavesThem() {
+    // Given a pool adopted at core 4, max 8, whose owner lowers the maximum to 6 without any cut
+    ThreadPoolExecutor p = pool(4, 8, 4, 60_000);
+    ThreadPoolGovernable g = ThreadPoolGovernable.adopt("lowered", p);
+    p.setMaximumPoolSize(6);
+
+    // Then nothing is to restore: 6 is the configured maximum now
+    assertThat(g.restorePending()).isFalse();
+    assertThat(g.configuredBudget()).isEqualTo(6);
+
+    // Given a standard cut (max 3, core 3, core threads time out), after which the owner sets core 2, max 2
+    g.reclaim(new ReclaimRequest(CleanupLevel.STANDARD, 0, Trigger.API));
+    assertThat(p.getMaximumPoolSize()).isEqualTo(3);
+    p.setCorePoolSize(2);
+    p.setMaximumPoolSize(2);
+
+    // When the governor restores until nothing is pending
+    for (int steps = 0; g.restorePending(); steps++) {
+      if (steps == MAX_RESTORE_STEPS) {
+        fail("a restore is still pending after " + MAX_RESTORE_STEPS + " restore steps");
+      }
+      g.restore(new RestoreRequest(25));
+    }
+
+    // Then the owner's sizes stand, and the cleanup's core-thread timeout is off again
+    assertThat(p.getMaximumPoolSize()).isEqualTo(2);
+    assertThat(p.getCorePoolSize()).isEqualTo(2);
+    assertThat(p.allowsCoreThreadTimeOut()).isFalse();
+    assertThat(g.configuredBudget()).isEqualTo(2);
+    assertThat(g.state()).startsWith("core 2/2, max 2/2");
+  }
+
+  @Test
   void afterDemandRaisedTheMaximumBackTheRestoreStillBringsBackTheCoreSizeAndItsTimeout() {
     // Given a pool cut to one thread at emergency (core 1, core threads time out)
     ThreadPoolExecutor p = pool(4, 8, 1, 60_000);
@@ -236,6 +354,9 @@ class ThreadPoolGovernableTest extends GovernableContractTest {
     dead.shutdown();
     assertThatThrownBy(() -> ThreadPoolGovernable.adopt("dead", dead))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("the executor is shut down");
+    assertThatThrownBy(() -> ThreadPoolGovernable.adopt("orphan", null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("memgov threads 'orphan': executor must be a running ThreadPoolExecutor, but was null");
   }
 
   @Test

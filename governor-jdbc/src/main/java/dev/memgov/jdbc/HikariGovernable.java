@@ -37,9 +37,16 @@ import java.util.regex.Pattern;
  * (lowering the maximum alone would let them be borrowed again for ever).
  *
  * <p>A connection in use is never closed under a running query; soft eviction retires it when the
- * application returns it. {@link #restore} grows {@code maximumPoolSize} and {@code minimumIdle}
- * back in steps, never above what was configured at adoption; connections come back on demand
- * (or at HikariCP's next housekeeping pass, for {@code minimumIdle}).
+ * application returns it. A cut pool is not grown for threads that wait for a connection: as with
+ * any pool of that size, they wait up to HikariCP's {@code connectionTimeout}. {@link #restore} grows {@code maximumPoolSize} and {@code minimumIdle}
+ * back in steps, never above the configured sizes; connections come back on demand (or at
+ * HikariCP's next housekeeping pass, for {@code minimumIdle}).
+ *
+ * <p>The configured sizes are the pool's {@code maximumPoolSize} and {@code minimumIdle} at
+ * adoption. A size the owner changes later (through {@code HikariConfigMXBean} or the data source:
+ * any value other than the one this class last set or saw) becomes the configured size from then
+ * on, up or down, so a restore never undoes it. A size set by hand to exactly the value the
+ * governor had set cannot be told apart from it and stays the governor's.
  *
  * <p>Works on a data source that has not started its pool yet (HikariCP starts it on the first
  * {@code getConnection()}): sizes set before the start apply when it starts.
@@ -71,11 +78,21 @@ public final class HikariGovernable implements Governable {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
   private static final AtomicInteger UNNAMED = new AtomicInteger();
 
+  /** At most this many bytes per connection: any int count of connections times it fits a long. */
+  public static final long MAX_PER_CONNECTION_BYTES = 1L << 30;
+
   private final HikariDataSource dataSource;
   private final String name;
   private final long perConnectionBytes;
   private final int threads;
-  private final PoolSizing sizing;
+  /** The floor asked for; the one in force is at most the configured maximum. */
+  private final int requestedFloor;
+  /** The configured sizes and the floor: as adopted, or as the owner last set them ({@link #followOwner}). */
+  private volatile PoolSizing sizing;
+
+  /** The effective sizes this class last set or saw; sizes that differ are the owner's. Guarded by this. */
+  private int knownMax;
+  private int knownMinIdle;
 
   private final AtomicInteger peakActive = new AtomicInteger();
   private final AtomicLong samples = new AtomicLong();
@@ -91,13 +108,6 @@ public final class HikariGovernable implements Governable {
    */
   private int retiringBound;
 
-  /**
-   * Whether a restore left minimum idle at 1 above the configured 0 because soft-evicted
-   * connections still in use might fill the pool; a restore is pending once they cannot. Guarded
-   * by this.
-   */
-  private boolean minIdleHeld;
-
   private HikariGovernable(Builder b) {
     this.dataSource = b.dataSource;
     this.perConnectionBytes = b.perConnectionBytes;
@@ -109,7 +119,10 @@ public final class HikariGovernable implements Governable {
       throw new IllegalArgumentException(
           "floor must be at most the pool's maximumPoolSize (" + max + "), but was " + b.floor);
     }
+    this.requestedFloor = b.floor;
     this.sizing = new PoolSizing(max, minIdle, b.floor);
+    this.knownMax = max;
+    this.knownMinIdle = minIdle;
     this.name = b.name != null ? b.name : defaultName(dataSource);
   }
 
@@ -177,16 +190,19 @@ public final class HikariGovernable implements Governable {
 
   /**
    * Whether a restore step has anything to do: the data source is open, and the maximum is below
-   * the configured one, or a restore kept minimum idle at 1 while soft-evicted connections in use
-   * might fill the pool and now they cannot. A data source closed after a cut keeps its cut sizes
-   * in its configuration, but there is no pool left to restore.
+   * the configured one, or minimum idle is not yet what goes with the configured maximum (the
+   * configured value, or 1 while soft-evicted connections in use might fill the pool; see {@link
+   * #restore}). A data source closed after a cut keeps its cut sizes in its configuration, but
+   * there is no pool left to restore.
    */
   @Override
   public synchronized boolean restorePending() {
     if (dataSource.isClosed()) {
       return false;
     }
-    return currentBudget() < configuredBudget() || (minIdleHeld && !mayAllBeRetiring(currentMax()));
+    followOwner();
+    int max = currentMax();
+    return max < sizing.configuredMax() || currentMinIdle(max) != minIdleAtConfigured(max);
   }
 
   @Override
@@ -209,6 +225,8 @@ public final class HikariGovernable implements Governable {
     if (dataSource.isClosed()) {
       return ReclaimResult.nothing("data source is closed");
     }
+    followOwner();
+    PoolSizing sizing = this.sizing;
     CleanupLevel level = request.level();
     int curMax = currentMax();
     int curMinIdle = currentMinIdle(curMax);
@@ -233,22 +251,28 @@ public final class HikariGovernable implements Governable {
       done.add("closed " + closed + " idle connection(s)");
     }
     int total = pool.getTotalConnections();
-    if (total > newMax) {
-      // what is left above the maximum is in use: mark it so it retires when returned
+    int inUse = pool.getActiveConnections();
+    if (total > newMax && inUse <= newMax) {
+      // idle connections left above the maximum (a borrow came back empty: another thread took the
+      // idle one, or HikariCP found it dead): the connections in use fit, so nothing is soft-evicted
+      done.add((total - newMax) + " connection(s) above the new maximum with " + inUse
+          + " in use: left for the next cleanup");
+    } else if (total > newMax) {
+      // the connections in use alone exceed the maximum: mark them so they retire when returned
       if (evictedAtMax == newMax) {
         done.add("waiting for " + (total - newMax) + " in-use connection(s) to be returned and retired");
       } else {
-        int active = pool.getActiveConnections();
         if (currentMinIdle(newMax) < 1) {
           // HikariCP opens a connection for a waiting thread only when it starts waiting; if the
           // retiring connections take the pool to zero, minimum idle 1 makes it open one again
           dataSource.getHikariConfigMXBean().setMinimumIdle(1);
+          noteSizes();
           done.add("minimumIdle 0 -> 1 while in-use connections retire");
         }
         pool.softEvictConnections();
         evictedAtMax = newMax;
         retiringBound = pool.getActiveConnections(); // every connection in use now is marked
-        done.add("soft-evicted " + total + " connection(s) (" + active + " in use retire when returned)");
+        done.add("soft-evicted " + total + " connection(s) (" + inUse + " in use retire when returned)");
       }
     }
     if (done.isEmpty()) {
@@ -262,29 +286,25 @@ public final class HikariGovernable implements Governable {
     if (dataSource.isClosed()) {
       return RestoreResult.step("data source is closed; nothing to restore", true);
     }
+    followOwner(); // so the current maximum is never above the configured one
+    PoolSizing sizing = this.sizing;
     int curMax = currentMax();
     int curMinIdle = currentMinIdle(curMax);
-    if (curMax > sizing.configuredMax()) {
-      return RestoreResult.step("maximumPoolSize " + curMax + " is above the configured " + sizing.configuredMax()
-          + " (set by hand); left as it is", true);
-    }
     int newMax = (int) request.next(curMax, sizing.configuredMax());
     int newMinIdle = newMax >= sizing.configuredMax()
-        ? sizing.configuredMinIdle()
+        ? minIdleAtConfigured(newMax)
         : Math.min(newMax, Math.max(curMinIdle, sizing.minIdleFor(newMax)));
-    boolean hold = newMinIdle < 1 && mayAllBeRetiring(newMax);
-    if (hold) {
+    if (newMinIdle < 1 && mayAllBeRetiring(newMax)) {
       // soft-evicted connections may still fill the pool: the guard of reclaim stays
       newMinIdle = 1;
     }
-    minIdleHeld = hold && newMax >= sizing.configuredMax();
     if (newMax == curMax && newMinIdle == curMinIdle) {
       return RestoreResult.complete();
     }
     evictedAtMax = -1;
     List<String> done = new ArrayList<>();
     setSizes(curMax, curMinIdle, newMax, newMinIdle, done);
-    if (minIdleHeld) {
+    if (newMax >= sizing.configuredMax() && newMinIdle > sizing.configuredMinIdle()) {
       done.add("minimumIdle kept at 1 until the soft-evicted connections in use are returned");
     }
     return RestoreResult.step(String.join(", ", done), newMax >= sizing.configuredMax());
@@ -313,6 +333,7 @@ public final class HikariGovernable implements Governable {
    * when that was given.
    */
   String sizingHint() {
+    PoolSizing sizing = this.sizing;
     int max = sizing.configuredMax();
     if (threads > 0 && max > threads) {
       return "sizing hint: maximumPoolSize " + max + " is above the " + threads
@@ -364,6 +385,39 @@ public final class HikariGovernable implements Governable {
   // ---- internals
 
   /**
+   * Takes a size the owner changed since this class last set or saw it as the configured size, so
+   * a restore never undoes it; the floor in force stays at most the configured maximum.
+   */
+  private void followOwner() {
+    int max = currentMax();
+    int minIdle = currentMinIdle(max);
+    if (max == knownMax && minIdle == knownMinIdle) {
+      return;
+    }
+    PoolSizing old = sizing;
+    int configuredMax = max != knownMax ? max : old.configuredMax();
+    int configuredMinIdle = minIdle != knownMinIdle ? minIdle : Math.min(old.configuredMinIdle(), configuredMax);
+    sizing = new PoolSizing(configuredMax, configuredMinIdle, Math.min(requestedFloor, configuredMax));
+    knownMax = max;
+    knownMinIdle = minIdle;
+  }
+
+  /** Remembers the sizes in force now as the ones this class set. */
+  private void noteSizes() {
+    knownMax = currentMax();
+    knownMinIdle = currentMinIdle(knownMax);
+  }
+
+  /**
+   * Minimum idle that goes with the configured maximum {@code max}: the configured value, or 1
+   * above a configured 0 while soft-evicted connections in use might still fill the pool.
+   */
+  private int minIdleAtConfigured(int max) {
+    int configured = sizing.configuredMinIdle();
+    return configured < 1 && mayAllBeRetiring(max) ? 1 : configured;
+  }
+
+  /**
    * Whether connections soft-evicted while in use may still be as many as {@code max}, so that a
    * pool at its maximum {@code max} could hold nothing else. Only then does minimum idle 0 leave a
    * waiting thread without a connection: HikariCP refuses to open one at the maximum, hands the
@@ -406,6 +460,7 @@ public final class HikariGovernable implements Governable {
     if (newMinIdle != curMinIdle) {
       done.add("minimumIdle " + curMinIdle + " -> " + newMinIdle);
     }
+    noteSizes();
   }
 
   /**
@@ -421,17 +476,25 @@ public final class HikariGovernable implements Governable {
    * connections to spare. Idle connections within {@code max} but above {@code minIdle} are closed
    * only while no thread waits, so this never competes with the application for them.
    *
+   * <p>A borrow that comes back empty (another thread took the idle connection first, or HikariCP
+   * validated it, found it dead and closed it) says nothing about the rest: the next one is tried.
+   * At most as many borrows as the pool had connections are tried. HikariCP counts an empty borrow
+   * as a connection timeout in its metrics, and validates a connection idle for over 500 ms before
+   * handing it over (docs/jdbc.md).
+   *
    * <p>HikariCP's own housekeeper closes idle connections only every 30 s, and never when minimum
    * idle equals the maximum.
    */
   private int closeIdle(HikariPoolMXBean pool, int minIdle, int max) {
-    if (!(pool instanceof HikariPool) || ((HikariPool) pool).poolState != HikariPool.POOL_NORMAL) {
+    if (!(pool instanceof HikariPool)) {
       return 0;
     }
     HikariPool hikari = (HikariPool) pool;
     int closed = 0;
-    int limit = pool.getTotalConnections();
-    while (closed < limit) {
+    for (int tries = pool.getTotalConnections(); tries > 0; tries--) {
+      if (hikari.poolState != HikariPool.POOL_NORMAL || Thread.currentThread().isInterrupted()) {
+        break; // a suspended pool would block the borrow
+      }
       int idle = pool.getIdleConnections();
       boolean aboveMax = pool.getTotalConnections() > max;
       if (idle == 0 || (!aboveMax && (idle <= minIdle || pool.getThreadsAwaitingConnection() > 0))) {
@@ -440,8 +503,8 @@ public final class HikariGovernable implements Governable {
       Connection connection;
       try {
         connection = hikari.getConnection(0L);
-      } catch (SQLException noIdleLeft) {
-        break;
+      } catch (SQLException emptyBorrow) {
+        continue;
       }
       hikari.evictConnection(connection);
       closed++;
@@ -461,6 +524,7 @@ public final class HikariGovernable implements Governable {
   }
 
   private String sizes(int max, int minIdle) {
+    PoolSizing sizing = this.sizing;
     return "maximumPoolSize=" + max + "/" + sizing.configuredMax() + " minimumIdle=" + minIdle + "/"
         + sizing.configuredMinIdle() + " floor=" + sizing.floor();
   }
@@ -508,12 +572,17 @@ public final class HikariGovernable implements Governable {
     }
 
     /**
-     * This JVM's bytes per pooled connection, for the footprint: at least 0; default {@link
+     * This JVM's bytes per pooled connection, for the footprint: 0 to 1 GiB ({@value
+     * HikariGovernable#MAX_PER_CONNECTION_BYTES}); default {@link
      * HikariGovernable#DEFAULT_PER_CONNECTION_BYTES}.
      */
     public Builder perConnectionBytes(long bytes) {
       if (bytes < 0) {
         throw new IllegalArgumentException("perConnectionBytes must be at least 0, but was " + bytes);
+      }
+      if (bytes > MAX_PER_CONNECTION_BYTES) {
+        throw new IllegalArgumentException("perConnectionBytes must be between 0 and " + MAX_PER_CONNECTION_BYTES
+            + " (1 GiB), but was " + bytes);
       }
       this.perConnectionBytes = bytes;
       return this;

@@ -72,6 +72,9 @@ class HikariGovernableTest {
     assertThatThrownBy(() -> HikariGovernable.builder(ds).perConnectionBytes(-1))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("perConnectionBytes must be at least 0, but was -1");
+    assertThatThrownBy(() -> HikariGovernable.builder(ds).perConnectionBytes(1L << 62))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("perConnectionBytes must be between 0 and 1073741824 (1 GiB), but was 4611686018427387904");
     assertThatThrownBy(() -> HikariGovernable.builder(ds).name("has space"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("name must be 1-64 characters of A-Z a-z 0-9 . _ - :, but was 'has space'");

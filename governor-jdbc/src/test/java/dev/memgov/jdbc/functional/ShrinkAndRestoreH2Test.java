@@ -1,6 +1,7 @@
 package dev.memgov.jdbc.functional;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
@@ -312,6 +313,200 @@ class ShrinkAndRestoreH2Test {
     assertThat(g.restore(new RestoreRequest(50)).action()).isEqualTo("minimumIdle 1 -> 0");
     assertThat(ds.getMinimumIdle()).isZero();
     assertThat(g.restorePending()).isFalse();
+  }
+
+  /** Restores until nothing is pending, at most {@link #MAX_RESTORE_STEPS} steps. */
+  private static void restoreWhilePending(HikariGovernable g, int percent) {
+    for (int steps = 0; g.restorePending(); steps++) {
+      if (steps == MAX_RESTORE_STEPS) {
+        fail("a restore is still pending after " + MAX_RESTORE_STEPS + " restore steps: " + g.state());
+      }
+      g.restore(new RestoreRequest(percent));
+    }
+  }
+
+  @Test
+  void aMaximumTheOwnerLowersAtRuntimeIsTheNewConfiguredSizeAndARestoreLeavesIt() throws Exception {
+    // Given a pool of 10 whose operator lowers the maximum to 6 through JMX, with no cut
+    HikariDataSource ds = pool("lowered", 10, 10);
+    HikariGovernable g = HikariGovernable.adopt(ds);
+    ds.getHikariConfigMXBean().setMaximumPoolSize(6);
+
+    // Then nothing is to restore: 6 is the configured maximum now (minimum idle follows it: 10 > 6)
+    assertThat(g.restorePending()).isFalse();
+    assertThat(g.configuredBudget()).isEqualTo(6);
+
+    // Given a standard cut (max 3), after which the operator lowers the maximum to 2
+    reclaim(g, CleanupLevel.STANDARD);
+    assertThat(ds.getMaximumPoolSize()).isEqualTo(3);
+    ds.getHikariConfigMXBean().setMaximumPoolSize(2);
+
+    // When the governor restores until nothing is pending
+    restoreWhilePending(g, 50);
+
+    // Then the operator's maximum stands
+    assertThat(ds.getMaximumPoolSize()).isEqualTo(2);
+    assertThat(g.configuredBudget()).isEqualTo(2);
+    assertThat(g.state()).contains("maximumPoolSize=2/2");
+  }
+
+  @Test
+  void aMaximumTheOwnerRaisesIsTheNewConfiguredSizeThatLaterRestoresReturnTo() throws Exception {
+    // Given a pool of 4 whose operator raises the maximum (and minimum idle) to 6
+    HikariDataSource ds = pool("raised", 4, 4);
+    HikariGovernable g = HikariGovernable.adopt(ds);
+    ds.getHikariConfigMXBean().setMaximumPoolSize(6);
+    ds.getHikariConfigMXBean().setMinimumIdle(6);
+    assertThat(g.restorePending()).isFalse();
+
+    // When an emergency cut and the restores that follow it run
+    reclaim(g, CleanupLevel.EMERGENCY);
+    restoreUntilConfigured(g, 50);
+
+    // Then the pool is back at the operator's sizes
+    assertThat(ds.getMaximumPoolSize()).isEqualTo(6);
+    assertThat(ds.getMinimumIdle()).isEqualTo(6);
+    assertThat(g.restorePending()).isFalse();
+  }
+
+  @Test
+  void aMaximumSetBackByHandAfterACutStillGetsItsMinimumIdleBack() {
+    // Given a pool of 10/10 cut to 1/1
+    HikariDataSource ds = pool("by-hand", 10, 10);
+    HikariGovernable g = HikariGovernable.adopt(ds);
+    reclaim(g, CleanupLevel.EMERGENCY);
+    assertThat(ds.getMinimumIdle()).isEqualTo(1);
+
+    // When the operator sets the maximum back to 10 by hand
+    ds.getHikariConfigMXBean().setMaximumPoolSize(10);
+
+    // Then a restore is still pending for minimum idle, and it comes back to 10
+    assertThat(g.restorePending()).isTrue();
+    restoreWhilePending(g, 50);
+    assertThat(ds.getMinimumIdle()).isEqualTo(10);
+    assertThat(ds.getMaximumPoolSize()).isEqualTo(10);
+  }
+
+  @Test
+  void aMinimumIdleHeldAtOneEndsAtTheConfiguredZeroAfterTheMaximumWasRaisedByHand() throws Exception {
+    // Given a pool with minimum idle 0 cut to its floor while all 3 connections are in use, and
+    // restored to max 3 with minimum idle held at 1 while they retire
+    HikariDataSource ds = H2Pools.started("held", 3, 0);
+    pools.add(ds);
+    HikariGovernable g = HikariGovernable.adopt(ds);
+    List<Connection> inUse = borrow(ds, 3);
+    reclaim(g, CleanupLevel.EMERGENCY);
+    restoreWhilePending(g, 50);
+    assertThat(ds.getMinimumIdle()).isEqualTo(1);
+
+    // When the operator raises the maximum to 5 by hand and the in-use connections are returned
+    ds.getHikariConfigMXBean().setMaximumPoolSize(5);
+    giveBack(inUse);
+    await().atMost(Duration.ofSeconds(5)).until(() -> ds.getHikariPoolMXBean().getActiveConnections() == 0);
+
+    // Then one restore ends minimum idle at 0, and nothing is pending any more
+    assertThat(g.restorePending()).isTrue();
+    g.restore(new RestoreRequest(50));
+    assertThat(ds.getMinimumIdle()).isZero();
+    assertThat(ds.getMaximumPoolSize()).isEqualTo(5);
+    assertThat(g.restorePending()).isFalse();
+  }
+
+  /** The H2 session id of each connection. */
+  private static List<Integer> sessionIds(List<Connection> connections) throws Exception {
+    List<Integer> ids = new ArrayList<>();
+    for (Connection c : connections) {
+      try (java.sql.Statement s = c.createStatement();
+          java.sql.ResultSet rs = s.executeQuery("SELECT SESSION_ID()")) {
+        rs.next();
+        ids.add(rs.getInt(1));
+      }
+    }
+    return ids;
+  }
+
+  /** Closes, on the database's side, every session but these and the one doing it. */
+  private static int abortSessionsExcept(HikariDataSource ds, List<Integer> keep) throws Exception {
+    int aborted = 0;
+    try (Connection admin = java.sql.DriverManager.getConnection(ds.getJdbcUrl(), "sa", "");
+        java.sql.Statement s = admin.createStatement()) {
+      List<Integer> others = new ArrayList<>();
+      try (java.sql.ResultSet rs = s.executeQuery(
+          "SELECT SESSION_ID FROM INFORMATION_SCHEMA.SESSIONS WHERE SESSION_ID <> SESSION_ID()")) {
+        while (rs.next()) {
+          others.add(rs.getInt(1));
+        }
+      }
+      for (int id : others) {
+        if (!keep.contains(id)) {
+          try (java.sql.ResultSet rs = s.executeQuery("SELECT ABORT_SESSION(" + id + ")")) {
+            rs.next();
+            aborted += rs.getBoolean(1) ? 1 : 0;
+          }
+        }
+      }
+    }
+    return aborted;
+  }
+
+  @Test
+  void idleConnectionsFoundDeadAreNotTakenForConnectionsInUse() throws Exception {
+    // Given a pool of 10 with 3 connections in use and 7 idle ones whose database sessions died
+    // (HikariCP validates a connection idle for over 500 ms when it is borrowed, and closes a dead one)
+    com.zaxxer.hikari.HikariConfig config = H2Pools.config("dead-idle", 10, 10);
+    AtomicInteger timeouts = new AtomicInteger();
+    config.setMetricsTrackerFactory((poolName, stats) -> new com.zaxxer.hikari.metrics.IMetricsTracker() {
+      @Override
+      public void recordConnectionTimeout() {
+        timeouts.incrementAndGet();
+      }
+    });
+    HikariDataSource ds = new HikariDataSource(config);
+    pools.add(ds);
+    HikariGovernable g = HikariGovernable.adopt(ds);
+    await().atMost(Duration.ofSeconds(5)).until(() -> ds.getHikariPoolMXBean().getTotalConnections() == 10);
+    List<Connection> inUse = borrow(ds, 3);
+    assertThat(abortSessionsExcept(ds, sessionIds(inUse))).isEqualTo(7);
+    Thread.sleep(700);
+
+    // When a standard cleanup halves the pool to 5
+    ReclaimResult r = reclaim(g, CleanupLevel.STANDARD);
+
+    // Then the dead idle connections are gone, and the 3 in use (within the new maximum) are not
+    // soft-evicted: they keep working and stay in the pool when returned
+    assertThat(r.action()).doesNotContain("soft-evicted");
+    // (each borrow that found a dead one, until the pool was at its new sizes, counts as a
+    // connection timeout in HikariCP's metrics: docs/jdbc.md says so)
+    assertThat(timeouts.get()).isEqualTo(5);
+    for (Connection c : inUse) {
+      assertThat(H2Pools.ping(c)).isEqualTo(1);
+    }
+    giveBack(inUse);
+    assertThat(ds.getHikariPoolMXBean().getTotalConnections()).isBetween(3, 5);
+    assertThat(ds.getHikariPoolMXBean().getIdleConnections()).isGreaterThanOrEqualTo(3);
+  }
+
+  @Test
+  void atTheFloorACallerThatWaitsLongerThanTheConnectionTimeoutGetsHikariCpsTimeout() throws Exception {
+    // Given a pool cut to its floor of 1, whose one connection is in use
+    // (docs/jdbc.md, "Waiting callers")
+    HikariDataSource ds = pool("floor-wait", 4, 4);
+    ds.setConnectionTimeout(250);
+    HikariGovernable g = HikariGovernable.adopt(ds);
+    reclaim(g, CleanupLevel.EMERGENCY);
+    List<Connection> inUse = borrow(ds, 1);
+
+    // Then the cut does not raise the maximum for a caller that waits: it times out as from a
+    // pool configured at that size
+    assertThatThrownBy(ds::getConnection).isInstanceOf(java.sql.SQLTransientConnectionException.class);
+    assertThat(ds.getMaximumPoolSize()).isEqualTo(1);
+
+    // and the connection in use was never touched: it still queries, and serves the next caller
+    assertThat(H2Pools.ping(inUse.get(0))).isEqualTo(1);
+    giveBack(inUse);
+    try (Connection c = ds.getConnection()) {
+      assertThat(H2Pools.ping(c)).isEqualTo(1);
+    }
   }
 
   @Test
