@@ -30,7 +30,10 @@ public interface Governable {
   /** The unit of the budgets: {@code bytes}, {@code connections}, {@code threads}, ... */
   String budgetUnit();
 
-  /** The budget the user configured; restores never go above it. */
+  /**
+   * The budget the user configured; restores never go above it. It may change at runtime when the
+   * owner resizes what is governed (an adopted pool or executor whose size is set by hand).
+   */
   long configuredBudget();
 
   /** The budget in force now. */
