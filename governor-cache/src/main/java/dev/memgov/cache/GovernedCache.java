@@ -277,13 +277,14 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
   public void put(K key, V value) {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(value, "value");
-    byte[] encoded = l2 != null || compressL1 ? codec.encode(value) : null;
+    boolean compress = compressL1; // read once: a cut may turn it on meanwhile, and toL1 needs the encoded form
+    byte[] encoded = l2 != null || compress ? codec.encode(value) : null;
     if (l2 != null) {
       writeL2(key, encoded);
     }
     if (admissionStopped) {
       l1.invalidate(key);
-    } else if (compressL1) {
+    } else if (compress) {
       l1.put(key, toL1(value, encoded));
     } else {
       l1.put(key, value);
@@ -336,14 +337,15 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
           return null;
         }
         boolean toL2 = f.fromLoader && l2 != null;
-        byte[] encoded = toL2 || compressL1 ? codec.encode(v) : null;
+        boolean compress = compressL1; // read once, as in put
+        byte[] encoded = toL2 || compress ? codec.encode(v) : null;
         // only if unchanged since the read: a concurrent put's newer value, or an invalidation, wins;
         // and then the loaded value may be out of date: the caller gets it, L1 does not keep it
         if (toL2 && publishL2(k, encoded, seq, f) == RedisTier.Publish.REFUSED) {
           dropped[0] = v;
           return null;
         }
-        Object held = compressL1 ? toL1(v, encoded) : v;
+        Object held = compress ? toL1(v, encoded) : v;
         if ((seq & 1) != 0) { // began while a clear ran: dropped, and not counted as under way
           dropped[0] = v;
           return null;

@@ -14,7 +14,11 @@ import dev.memgov.core.RestoreResult;
 import dev.memgov.core.Trigger;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -437,6 +441,66 @@ class GovernedCacheTest {
       assertThat(c.get(1)).isEqualTo(value(1));
       assertThat(loads).hasValue(before);
     }
+  }
+
+  @Test
+  void putsAndLoadsRacingCutsThatTurnL1CompressionOnAndOffNeverThrow() throws Exception {
+    // Values of 2 KiB with the entry overhead, below the compression threshold: a cut leaves two of
+    // them, the 4 KiB minimum budget, so every cut finds L1 full enough to cut and turn compression on
+    String[] values = new String[64];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = JsonLike.of(2048 - GovernedCache.ENTRY_OVERHEAD, i);
+    }
+    Queue<Throwable> thrown = new ConcurrentLinkedQueue<>();
+    long cuts = 0;
+    try (var c = GovernedCache.<Integer, String>builder("t", ValueCodec.utf8()).l1Budget(1 << 20)
+        .compressionThreshold(4096).restoreCeilingHold(Duration.ZERO).loader(k -> values[k]).build()) {
+      AtomicBoolean stop = new AtomicBoolean();
+      Runnable worker = () -> {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        while (!stop.get()) {
+          int k = r.nextInt(values.length);
+          try {
+            if (r.nextBoolean()) {
+              c.put(k, values[k]);
+            } else if (!values[k].equals(c.get(k))) { // a miss loads, in L1's compute
+              thrown.add(new AssertionError("wrong value for key " + k));
+            }
+          } catch (Throwable t) {
+            thrown.add(t);
+          }
+        }
+      };
+      Thread[] workers = {new Thread(worker, "racer-1"), new Thread(worker, "racer-2")};
+      for (Thread t : workers) {
+        t.start();
+      }
+      try {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(4);
+        while (System.nanoTime() < deadline && thrown.isEmpty()) {
+          // an aggressive cut turns L1 compression on, the restore to the configured budget turns it
+          // off; held on for a moment, so a racer descheduled between reading it off and on again
+          // (how the race is mostly hit on two cores) often resumes while it is on
+          if (reclaim(c, CleanupLevel.AGGRESSIVE, 0).changed()) {
+            cuts++;
+          }
+          long on = System.nanoTime();
+          while (System.nanoTime() - on < 5_000) {
+            Thread.onSpinWait();
+          }
+          while (c.restorePending()) {
+            c.restore(new RestoreRequest(100));
+          }
+        }
+      } finally {
+        stop.set(true);
+        for (Thread t : workers) {
+          t.join();
+        }
+      }
+    }
+    assertThat(thrown).isEmpty();
+    assertThat(cuts).isGreaterThan(100);
   }
 
   @Test
