@@ -284,10 +284,12 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
     }
     if (admissionStopped) {
       l1.invalidate(key);
-    } else if (compress) {
-      l1.put(key, toL1(value, encoded));
     } else {
-      l1.put(key, value);
+      Object held = compress ? toL1(value, encoded) : value;
+      l1.put(key, held);
+      if (admissionStopped) {
+        l1Map.remove(key, held); // an emergency began meanwhile: its invalidateAll may have come before the put
+      }
     }
   }
 
@@ -350,6 +352,10 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
           dropped[0] = v;
           return null;
         }
+        if (admissionStopped) { // an emergency came while this read: the caller gets the value, L1 does not
+          dropped[0] = v;
+          return null;
+        }
         publish[0] = enterPublish(seq);
         if (clearOverlapped(seq)) {
           dropped[0] = v;
@@ -364,6 +370,11 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
     }
     if (publish[0] != null && stored != null && clearOverlapped(seq)) {
       l1Map.remove(key, stored); // a clear began after the check in the compute
+    }
+    if (stored != null && admissionStopped) {
+      // an emergency began after the check in the compute: its invalidateAll may have passed the key
+      // while it was still being computed (it sets the flag first, so it finds what was stored before)
+      l1Map.remove(key, stored);
     }
     if (stored == null) {
       return (V) dropped[0];
@@ -794,7 +805,9 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
   }
 
   private ReclaimResult emergency() {
-    if (admissionStopped && l1.estimatedSize() == 0) {
+    // a repeat cuts no further: L1 was cleared when admission stopped, and a read or put that was
+    // under way then and stored its value after the clear takes it out again itself
+    if (admissionStopped) {
       return ReclaimResult.nothing("L1 already cleared, admission stopped");
     }
     admissionStopped = true;

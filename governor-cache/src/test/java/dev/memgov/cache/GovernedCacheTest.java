@@ -16,11 +16,13 @@ import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /** L1 behaviour and governance, without L2. */
@@ -501,6 +503,78 @@ class GovernedCacheTest {
     }
     assertThat(thrown).isEmpty();
     assertThat(cuts).isGreaterThan(100);
+  }
+
+  @Test
+  void aLoadStillRunningWhenAnEmergencyComesDoesNotLeaveItsValueInL1() throws Exception {
+    CountDownLatch loading = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    try (var c = GovernedCache.<Integer, String>builder("e", ValueCodec.utf8()).l1Budget(400_000).loader(k -> {
+      if (k == 1) {
+        loading.countDown();
+        try {
+          release.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      return value(k);
+    }).build()) {
+      for (int i = 2; i < 10; i++) { // keys whose bins differ from key 1's: the clear does not wait for its load
+        c.get(i);
+      }
+      AtomicReference<String> got = new AtomicReference<>();
+      Thread reader = new Thread(() -> got.set(c.get(1)), "reader");
+      reader.start();
+      try {
+        assertThat(loading.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(reclaim(c, CleanupLevel.EMERGENCY, 0).changed()).isTrue();
+      } finally {
+        release.countDown();
+        reader.join();
+      }
+      assertThat(got).hasValue(value(1)); // the caller still gets its value
+      assertThat(c.inL1(1)).isFalse();
+      c.settle();
+      assertThat(c.stats().l1Entries()).isZero();
+      long budget = c.currentBudget();
+      assertThat(reclaim(c, CleanupLevel.EMERGENCY, 0).changed()).isFalse(); // a repeat does not cut again
+      assertThat(c.currentBudget()).isEqualTo(budget).isEqualTo(100_000);
+    }
+  }
+
+  @Test
+  void aPutStillRunningWhenAnEmergencyComesDoesNotLeaveItsValueInL1() throws Exception {
+    CountDownLatch weighing = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    try (var c = GovernedCache.<Integer, String>builder("e", ValueCodec.utf8()).l1Budget(400_000).weigher(v -> {
+      if (v.equals("late")) { // Caffeine weighs a put's value before it stores it
+        weighing.countDown();
+        try {
+          release.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      return v.length();
+    }).build()) {
+      fill(c, 50);
+      Thread writer = new Thread(() -> c.put(1, "late"), "writer");
+      writer.start();
+      try {
+        assertThat(weighing.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(reclaim(c, CleanupLevel.EMERGENCY, 0).changed()).isTrue();
+      } finally {
+        release.countDown();
+        writer.join();
+      }
+      assertThat(c.inL1(1)).isFalse();
+      c.settle();
+      assertThat(c.stats().l1Entries()).isZero();
+      long budget = c.currentBudget();
+      assertThat(reclaim(c, CleanupLevel.EMERGENCY, 0).changed()).isFalse();
+      assertThat(c.currentBudget()).isEqualTo(budget);
+    }
   }
 
   @Test
