@@ -11,6 +11,7 @@ import dev.memgov.core.ReclaimRequest;
 import dev.memgov.core.ReclaimResult;
 import dev.memgov.core.RestoreRequest;
 import dev.memgov.core.Trigger;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class CaffeineGovernableTest {
@@ -127,6 +128,32 @@ class CaffeineGovernableTest {
     assertThat(g.reclaim(new ReclaimRequest(CleanupLevel.EMERGENCY, 0, Trigger.API)).action())
         .isEqualTo("cleared 1 entries");
     assertThat(cache.asMap()).isEmpty();
+  }
+
+  /** Adopts a weighted cache, fills it and cuts it; the cache is referenced only by the governable after. */
+  private static CaffeineGovernable adoptedAndCut() {
+    Cache<Integer, byte[]> cache = weighted(100_000);
+    for (int i = 0; i < 90; i++) {
+      cache.put(i, new byte[1000]);
+    }
+    CaffeineGovernable g = CaffeineGovernable.adopt("dropped", cache);
+    assertThat(g.reclaim(new ReclaimRequest(CleanupLevel.STANDARD, 0, Trigger.API)).changed()).isTrue();
+    return g;
+  }
+
+  @Test
+  void aCacheCollectedAfterACutHasNoRestorePending() throws InterruptedException {
+    CaffeineGovernable g = adoptedAndCut();
+    assertThat(g.restorePending()).isTrue();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!g.state().equals("cache garbage-collected") && System.nanoTime() < deadline) {
+      System.gc();
+      Thread.sleep(10);
+    }
+    assertThat(g.state()).isEqualTo("cache garbage-collected");
+    assertThat(g.restorePending()).isFalse(); // else the governor runs a restore step every settle window
+    assertThat(g.footprintBytes()).isZero();
+    assertThat(g.restore(new RestoreRequest(25)).atConfigured()).isTrue();
   }
 
   @Test
