@@ -130,6 +130,25 @@ class CaffeineGovernableTest {
     assertThat(cache.asMap()).isEmpty();
   }
 
+  @Test
+  void aMaximumOfLongMaxValueIsRestoredInFullSteps() {
+    Cache<Integer, String> cache = Caffeine.newBuilder().maximumSize(Long.MAX_VALUE).executor(Runnable::run).build();
+    for (int i = 0; i < 100; i++) {
+      cache.put(i, "v");
+    }
+    CaffeineGovernable g = CaffeineGovernable.adopt("huge", cache);
+    long configured = g.configuredBudget(); // Caffeine holds it as Long.MAX_VALUE - Integer.MAX_VALUE
+    assertThat(configured).isGreaterThan(Long.MAX_VALUE / 100); // where configured * 25 overflows
+    g.reclaim(new ReclaimRequest(CleanupLevel.STANDARD, 0, Trigger.API));
+    assertThat(g.currentBudget()).isEqualTo(50);
+    for (int i = 0; i < 4 && g.restorePending(); i++) {
+      g.restore(new RestoreRequest(25));
+    }
+    assertThat(g.currentBudget()).isEqualTo(configured);
+    assertThat(cache.policy().eviction().orElseThrow().getMaximum()).isEqualTo(configured);
+    assertThat(g.restorePending()).isFalse();
+  }
+
   /** Adopts a weighted cache, fills it and cuts it; the cache is referenced only by the governable after. */
   private static CaffeineGovernable adoptedAndCut() {
     Cache<Integer, byte[]> cache = weighted(100_000);

@@ -24,6 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** L1 behaviour and governance, without L2. */
 class GovernedCacheTest {
@@ -599,6 +601,22 @@ class GovernedCacheTest {
       assertThat(c.compressedInL1(5000)).isFalse();
       fill(c, 150);
       assertThat(c.footprintBytes()).isGreaterThan(200_000); // the cache can use the restored budget
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {25, 100})
+  void aBudgetOfLongMaxValueIsRestoredInFullSteps(int percent) {
+    try (var c = GovernedCache.<Integer, String>builder("t", ValueCodec.utf8()).l1Budget(Long.MAX_VALUE)
+        .restoreCeilingHold(Duration.ZERO).build()) {
+      fill(c, 100);
+      assertThat(reclaim(c, CleanupLevel.STANDARD, 0).changed()).isTrue();
+      assertThat(c.currentBudget()).isLessThan(Long.MAX_VALUE);
+      for (int i = 0; i < 100 / percent && c.restorePending(); i++) {
+        c.restore(new RestoreRequest(percent));
+      }
+      assertThat(c.currentBudget()).isEqualTo(Long.MAX_VALUE);
+      assertThat(c.restorePending()).isFalse();
     }
   }
 
