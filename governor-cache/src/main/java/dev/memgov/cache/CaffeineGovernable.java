@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * minimum (for example, an empty one) is left alone by {@code standard} and {@code aggressive}:
  * its maximum stays where it is.
  *
- * <p>Holds the cache weakly: a cache the application dropped is not kept alive.
+ * <p>Holds the cache weakly: a cache the application dropped is not kept alive. Once it is
+ * collected, its footprint is 0 and it has no restore pending.
  *
  * <p>This class is thread-safe.
  */
@@ -213,6 +214,16 @@ public final class CaffeineGovernable implements ClearableCache {
     eviction(c).setMaximum(next);
     current = next;
     return RestoreResult.step("budget " + budget + " -> " + next + " " + budgetUnit(), next >= configured);
+  }
+
+  /**
+   * Below the configured maximum, while the cache is still there: a collected cache has nothing to
+   * grow back (without this, a cut cache collected afterwards would stay pending for good, and the
+   * governor would run a restore step every settle window).
+   */
+  @Override
+  public boolean restorePending() {
+    return current < configured && cache.get() != null;
   }
 
   @Override

@@ -277,16 +277,19 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
   public void put(K key, V value) {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(value, "value");
-    byte[] encoded = l2 != null || compressL1 ? codec.encode(value) : null;
+    boolean compress = compressL1; // read once: a cut may turn it on meanwhile, and toL1 needs the encoded form
+    byte[] encoded = l2 != null || compress ? codec.encode(value) : null;
     if (l2 != null) {
       writeL2(key, encoded);
     }
     if (admissionStopped) {
       l1.invalidate(key);
-    } else if (compressL1) {
-      l1.put(key, toL1(value, encoded));
     } else {
-      l1.put(key, value);
+      Object held = compress ? toL1(value, encoded) : value;
+      l1.put(key, held);
+      if (admissionStopped) {
+        l1Map.remove(key, held); // an emergency began meanwhile: its invalidateAll may have come before the put
+      }
     }
   }
 
@@ -336,15 +339,20 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
           return null;
         }
         boolean toL2 = f.fromLoader && l2 != null;
-        byte[] encoded = toL2 || compressL1 ? codec.encode(v) : null;
+        boolean compress = compressL1; // read once, as in put
+        byte[] encoded = toL2 || compress ? codec.encode(v) : null;
         // only if unchanged since the read: a concurrent put's newer value, or an invalidation, wins;
         // and then the loaded value may be out of date: the caller gets it, L1 does not keep it
         if (toL2 && publishL2(k, encoded, seq, f) == RedisTier.Publish.REFUSED) {
           dropped[0] = v;
           return null;
         }
-        Object held = compressL1 ? toL1(v, encoded) : v;
+        Object held = compress ? toL1(v, encoded) : v;
         if ((seq & 1) != 0) { // began while a clear ran: dropped, and not counted as under way
+          dropped[0] = v;
+          return null;
+        }
+        if (admissionStopped) { // an emergency came while this read: the caller gets the value, L1 does not
           dropped[0] = v;
           return null;
         }
@@ -362,6 +370,11 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
     }
     if (publish[0] != null && stored != null && clearOverlapped(seq)) {
       l1Map.remove(key, stored); // a clear began after the check in the compute
+    }
+    if (stored != null && admissionStopped) {
+      // an emergency began after the check in the compute: its invalidateAll may have passed the key
+      // while it was still being computed (it sets the flag first, so it finds what was stored before)
+      l1Map.remove(key, stored);
     }
     if (stored == null) {
       return (V) dropped[0];
@@ -792,7 +805,9 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
   }
 
   private ReclaimResult emergency() {
-    if (admissionStopped && l1.estimatedSize() == 0) {
+    // a repeat cuts no further: L1 was cleared when admission stopped, and a read or put that was
+    // under way then and stored its value after the clear takes it out again itself
+    if (admissionStopped) {
       return ReclaimResult.nothing("L1 already cleared, admission stopped");
     }
     admissionStopped = true;

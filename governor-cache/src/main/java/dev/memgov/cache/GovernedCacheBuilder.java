@@ -3,7 +3,6 @@ package dev.memgov.cache;
 import com.github.benmanes.caffeine.cache.Ticker;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.ToLongFunction;
 import java.util.regex.Pattern;
@@ -46,8 +45,12 @@ public final class GovernedCacheBuilder<K, V> {
       throw new IllegalArgumentException(
           "cache name must be 1-64 characters of A-Z a-z 0-9 . _ -, but was " + (name == null ? "null" : "'" + name + "'"));
     }
+    if (codec == null) {
+      throw new IllegalArgumentException(
+          "codec must be a ValueCodec (ValueCodec.bytes(), utf8() or of(encoder, decoder)), but was null");
+    }
     this.name = name;
-    this.codec = Objects.requireNonNull(codec, "codec");
+    this.codec = codec;
   }
 
   /** L1's budget in bytes (weighed by encoded size plus a per-entry overhead); default 32 MiB. */
@@ -74,7 +77,10 @@ public final class GovernedCacheBuilder<K, V> {
 
   /** Read-through loader used by {@link GovernedCache#get}; a null result is not cached. */
   public GovernedCacheBuilder<K, V> loader(Function<? super K, ? extends V> loader) {
-    this.loader = Objects.requireNonNull(loader, "loader");
+    if (loader == null) {
+      throw new IllegalArgumentException("loader must be a function; for no read-through set no loader; but was null");
+    }
+    this.loader = loader;
     return this;
   }
 
@@ -108,7 +114,11 @@ public final class GovernedCacheBuilder<K, V> {
 
   /** How a key becomes the L2 key after the prefix; default {@code String.valueOf(key)}. */
   public GovernedCacheBuilder<K, V> keyEncoder(Function<? super K, String> encoder) {
-    this.keyEncoder = Objects.requireNonNull(encoder, "keyEncoder");
+    if (encoder == null) {
+      throw new IllegalArgumentException(
+          "keyEncoder must be a function; for the default, String.valueOf, set none; but was null");
+    }
+    this.keyEncoder = encoder;
     return this;
   }
 
@@ -168,7 +178,9 @@ public final class GovernedCacheBuilder<K, V> {
 
   /** Longest wait for one L2 call; default 100 ms. */
   public GovernedCacheBuilder<K, V> l2Timeout(Duration timeout) {
-    if (timeout == null || timeout.toMillis() < 1 || timeout.compareTo(Duration.ofSeconds(60)) > 0) {
+    // compared as Durations: toMillis() overflows (ArithmeticException) on ones beyond about 292 million years
+    if (timeout == null || timeout.compareTo(Duration.ofMillis(1)) < 0
+        || timeout.compareTo(Duration.ofSeconds(60)) > 0) {
       throw new IllegalArgumentException("l2Timeout must be between 1 ms and 60 s, but was " + timeout);
     }
     this.l2Timeout = timeout;
@@ -177,7 +189,8 @@ public final class GovernedCacheBuilder<K, V> {
 
   /** How long L2 is skipped after repeated failures before it is probed again; default 2 s. */
   public GovernedCacheBuilder<K, V> l2Backoff(Duration backoff) {
-    if (backoff == null || backoff.toMillis() < 10 || backoff.compareTo(Duration.ofMinutes(10)) > 0) {
+    if (backoff == null || backoff.compareTo(Duration.ofMillis(10)) < 0
+        || backoff.compareTo(Duration.ofMinutes(10)) > 0) {
       throw new IllegalArgumentException("l2Backoff must be between 10 ms and 10 min, but was " + backoff);
     }
     this.l2Backoff = backoff;
@@ -189,7 +202,11 @@ public final class GovernedCacheBuilder<K, V> {
    * a per-entry overhead is added to it.
    */
   public GovernedCacheBuilder<K, V> weigher(ToLongFunction<? super V> estimator) {
-    this.weigher = Objects.requireNonNull(estimator, "weigher");
+    if (estimator == null) {
+      throw new IllegalArgumentException(
+          "weigher must be a function; for the default, the codec's sizeOf, set none; but was null");
+    }
+    this.weigher = estimator;
     return this;
   }
 
@@ -199,8 +216,7 @@ public final class GovernedCacheBuilder<K, V> {
    * soon as it is calm). 0 to 1 day.
    */
   public GovernedCacheBuilder<K, V> restoreCeilingHold(Duration hold) {
-    Objects.requireNonNull(hold, "restoreCeilingHold");
-    if (hold.isNegative() || hold.compareTo(Duration.ofDays(1)) > 0) {
+    if (hold == null || hold.isNegative() || hold.compareTo(Duration.ofDays(1)) > 0) {
       throw new IllegalArgumentException("restoreCeilingHold must be between 0 and 1 day, but was " + hold);
     }
     this.restoreCeilingHold = hold;
@@ -209,7 +225,11 @@ public final class GovernedCacheBuilder<K, V> {
 
   /** The time source for L1 expiry and the restore ceiling hold; default the system ticker. Tests pass a fake one. */
   public GovernedCacheBuilder<K, V> ticker(Ticker ticker) {
-    this.ticker = Objects.requireNonNull(ticker, "ticker");
+    if (ticker == null) {
+      throw new IllegalArgumentException(
+          "ticker must be a Ticker; for the default, the system ticker, set none; but was null");
+    }
+    this.ticker = ticker;
     return this;
   }
 

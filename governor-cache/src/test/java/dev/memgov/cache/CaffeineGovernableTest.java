@@ -11,6 +11,7 @@ import dev.memgov.core.ReclaimRequest;
 import dev.memgov.core.ReclaimResult;
 import dev.memgov.core.RestoreRequest;
 import dev.memgov.core.Trigger;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class CaffeineGovernableTest {
@@ -127,6 +128,51 @@ class CaffeineGovernableTest {
     assertThat(g.reclaim(new ReclaimRequest(CleanupLevel.EMERGENCY, 0, Trigger.API)).action())
         .isEqualTo("cleared 1 entries");
     assertThat(cache.asMap()).isEmpty();
+  }
+
+  @Test
+  void aMaximumOfLongMaxValueIsRestoredInFullSteps() {
+    Cache<Integer, String> cache = Caffeine.newBuilder().maximumSize(Long.MAX_VALUE).executor(Runnable::run).build();
+    for (int i = 0; i < 100; i++) {
+      cache.put(i, "v");
+    }
+    CaffeineGovernable g = CaffeineGovernable.adopt("huge", cache);
+    long configured = g.configuredBudget(); // Caffeine holds it as Long.MAX_VALUE - Integer.MAX_VALUE
+    assertThat(configured).isGreaterThan(Long.MAX_VALUE / 100); // where configured * 25 overflows
+    g.reclaim(new ReclaimRequest(CleanupLevel.STANDARD, 0, Trigger.API));
+    assertThat(g.currentBudget()).isEqualTo(50);
+    for (int i = 0; i < 4 && g.restorePending(); i++) {
+      g.restore(new RestoreRequest(25));
+    }
+    assertThat(g.currentBudget()).isEqualTo(configured);
+    assertThat(cache.policy().eviction().orElseThrow().getMaximum()).isEqualTo(configured);
+    assertThat(g.restorePending()).isFalse();
+  }
+
+  /** Adopts a weighted cache, fills it and cuts it; the cache is referenced only by the governable after. */
+  private static CaffeineGovernable adoptedAndCut() {
+    Cache<Integer, byte[]> cache = weighted(100_000);
+    for (int i = 0; i < 90; i++) {
+      cache.put(i, new byte[1000]);
+    }
+    CaffeineGovernable g = CaffeineGovernable.adopt("dropped", cache);
+    assertThat(g.reclaim(new ReclaimRequest(CleanupLevel.STANDARD, 0, Trigger.API)).changed()).isTrue();
+    return g;
+  }
+
+  @Test
+  void aCacheCollectedAfterACutHasNoRestorePending() throws InterruptedException {
+    CaffeineGovernable g = adoptedAndCut();
+    assertThat(g.restorePending()).isTrue();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!g.state().equals("cache garbage-collected") && System.nanoTime() < deadline) {
+      System.gc();
+      Thread.sleep(10);
+    }
+    assertThat(g.state()).isEqualTo("cache garbage-collected");
+    assertThat(g.restorePending()).isFalse(); // else the governor runs a restore step every settle window
+    assertThat(g.footprintBytes()).isZero();
+    assertThat(g.restore(new RestoreRequest(25)).atConfigured()).isTrue();
   }
 
   @Test

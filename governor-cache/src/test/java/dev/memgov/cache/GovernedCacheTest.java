@@ -14,10 +14,18 @@ import dev.memgov.core.RestoreResult;
 import dev.memgov.core.Trigger;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** L1 behaviour and governance, without L2. */
 class GovernedCacheTest {
@@ -440,6 +448,138 @@ class GovernedCacheTest {
   }
 
   @Test
+  void putsAndLoadsRacingCutsThatTurnL1CompressionOnAndOffNeverThrow() throws Exception {
+    // Values of 2 KiB with the entry overhead, below the compression threshold: a cut leaves two of
+    // them, the 4 KiB minimum budget, so every cut finds L1 full enough to cut and turn compression on
+    String[] values = new String[64];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = JsonLike.of(2048 - GovernedCache.ENTRY_OVERHEAD, i);
+    }
+    Queue<Throwable> thrown = new ConcurrentLinkedQueue<>();
+    long cuts = 0;
+    try (var c = GovernedCache.<Integer, String>builder("t", ValueCodec.utf8()).l1Budget(1 << 20)
+        .compressionThreshold(4096).restoreCeilingHold(Duration.ZERO).loader(k -> values[k]).build()) {
+      AtomicBoolean stop = new AtomicBoolean();
+      Runnable worker = () -> {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        while (!stop.get()) {
+          int k = r.nextInt(values.length);
+          try {
+            if (r.nextBoolean()) {
+              c.put(k, values[k]);
+            } else if (!values[k].equals(c.get(k))) { // a miss loads, in L1's compute
+              thrown.add(new AssertionError("wrong value for key " + k));
+            }
+          } catch (Throwable t) {
+            thrown.add(t);
+          }
+        }
+      };
+      Thread[] workers = {new Thread(worker, "racer-1"), new Thread(worker, "racer-2")};
+      for (Thread t : workers) {
+        t.start();
+      }
+      try {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(4);
+        while (System.nanoTime() < deadline && thrown.isEmpty()) {
+          // an aggressive cut turns L1 compression on, the restore to the configured budget turns it
+          // off; held on for a moment, so a racer descheduled between reading it off and on again
+          // (how the race is mostly hit on two cores) often resumes while it is on
+          if (reclaim(c, CleanupLevel.AGGRESSIVE, 0).changed()) {
+            cuts++;
+          }
+          long on = System.nanoTime();
+          while (System.nanoTime() - on < 5_000) {
+            Thread.onSpinWait();
+          }
+          while (c.restorePending()) {
+            c.restore(new RestoreRequest(100));
+          }
+        }
+      } finally {
+        stop.set(true);
+        for (Thread t : workers) {
+          t.join();
+        }
+      }
+    }
+    assertThat(thrown).isEmpty();
+    assertThat(cuts).isGreaterThan(100);
+  }
+
+  @Test
+  void aLoadStillRunningWhenAnEmergencyComesDoesNotLeaveItsValueInL1() throws Exception {
+    CountDownLatch loading = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    try (var c = GovernedCache.<Integer, String>builder("e", ValueCodec.utf8()).l1Budget(400_000).loader(k -> {
+      if (k == 1) {
+        loading.countDown();
+        try {
+          release.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      return value(k);
+    }).build()) {
+      for (int i = 2; i < 10; i++) { // keys whose bins differ from key 1's: the clear does not wait for its load
+        c.get(i);
+      }
+      AtomicReference<String> got = new AtomicReference<>();
+      Thread reader = new Thread(() -> got.set(c.get(1)), "reader");
+      reader.start();
+      try {
+        assertThat(loading.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(reclaim(c, CleanupLevel.EMERGENCY, 0).changed()).isTrue();
+      } finally {
+        release.countDown();
+        reader.join();
+      }
+      assertThat(got).hasValue(value(1)); // the caller still gets its value
+      assertThat(c.inL1(1)).isFalse();
+      c.settle();
+      assertThat(c.stats().l1Entries()).isZero();
+      long budget = c.currentBudget();
+      assertThat(reclaim(c, CleanupLevel.EMERGENCY, 0).changed()).isFalse(); // a repeat does not cut again
+      assertThat(c.currentBudget()).isEqualTo(budget).isEqualTo(100_000);
+    }
+  }
+
+  @Test
+  void aPutStillRunningWhenAnEmergencyComesDoesNotLeaveItsValueInL1() throws Exception {
+    CountDownLatch weighing = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    try (var c = GovernedCache.<Integer, String>builder("e", ValueCodec.utf8()).l1Budget(400_000).weigher(v -> {
+      if (v.equals("late")) { // Caffeine weighs a put's value before it stores it
+        weighing.countDown();
+        try {
+          release.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      return v.length();
+    }).build()) {
+      fill(c, 50);
+      Thread writer = new Thread(() -> c.put(1, "late"), "writer");
+      writer.start();
+      try {
+        assertThat(weighing.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(reclaim(c, CleanupLevel.EMERGENCY, 0).changed()).isTrue();
+      } finally {
+        release.countDown();
+        writer.join();
+      }
+      assertThat(c.inL1(1)).isFalse();
+      c.settle();
+      assertThat(c.stats().l1Entries()).isZero();
+      long budget = c.currentBudget();
+      assertThat(reclaim(c, CleanupLevel.EMERGENCY, 0).changed()).isFalse();
+      assertThat(c.currentBudget()).isEqualTo(budget);
+    }
+  }
+
+  @Test
   void restoreGrowsBackInStepsToTheConfiguredBudgetAndStopsCompressing() {
     try (var c = GovernedCache.<Integer, String>builder("t", ValueCodec.utf8()).l1Budget(400_000)
         .restoreCeilingHold(Duration.ZERO).build()) {
@@ -461,6 +601,22 @@ class GovernedCacheTest {
       assertThat(c.compressedInL1(5000)).isFalse();
       fill(c, 150);
       assertThat(c.footprintBytes()).isGreaterThan(200_000); // the cache can use the restored budget
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {25, 100})
+  void aBudgetOfLongMaxValueIsRestoredInFullSteps(int percent) {
+    try (var c = GovernedCache.<Integer, String>builder("t", ValueCodec.utf8()).l1Budget(Long.MAX_VALUE)
+        .restoreCeilingHold(Duration.ZERO).build()) {
+      fill(c, 100);
+      assertThat(reclaim(c, CleanupLevel.STANDARD, 0).changed()).isTrue();
+      assertThat(c.currentBudget()).isLessThan(Long.MAX_VALUE);
+      for (int i = 0; i < 100 / percent && c.restorePending(); i++) {
+        c.restore(new RestoreRequest(percent));
+      }
+      assertThat(c.currentBudget()).isEqualTo(Long.MAX_VALUE);
+      assertThat(c.restorePending()).isFalse();
     }
   }
 

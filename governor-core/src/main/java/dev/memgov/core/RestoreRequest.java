@@ -17,7 +17,10 @@ public record RestoreRequest(int stepPercent) {
     if (current >= configured) {
       return configured;
     }
-    long step = Math.max(1, configured * stepPercent / 100);
-    return Math.min(configured, current + step);
+    // configured * stepPercent / 100 without the product, which overflows for budgets above
+    // Long.MAX_VALUE / 100 (a byte budget of Long.MAX_VALUE, a maximumSize(Long.MAX_VALUE) cache)
+    long step = Math.max(1, configured / 100 * stepPercent + configured % 100 * stepPercent / 100);
+    long next = current + step;
+    return next < current ? configured : Math.min(configured, next); // step > 0: below current only on overflow
   }
 }
