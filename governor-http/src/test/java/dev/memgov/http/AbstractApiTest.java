@@ -479,7 +479,13 @@ abstract class AbstractApiTest {
   @Test
   void aGovernableWhoseGetterThrowsAnErrorLeavesHealthAndStatusAnswering() throws Exception {
     try (ApiFixture f = ApiFixture.start(binding())) {
-      f.governor.register(new ErrorGovernable());
+      // a governable whose footprint getter fails with an Error, as a missing optional class would
+      f.governor.register(new TestGovernable("linked") {
+        @Override
+        public long footprintBytes() {
+          throw new NoClassDefFoundError("com/example/Optional");
+        }
+      });
 
       HttpResponse<String> health = f.get("/api/health");
       HttpResponse<String> status = f.get("/api/memory");
@@ -494,49 +500,6 @@ abstract class AbstractApiTest {
       assertThat(s.path("governables").get(i).get("footprintBytes").isNull()).isTrue();
       assertThat(s.path("unknown").path("governables[" + i + "].footprintBytes").asText())
           .contains("NoClassDefFoundError");
-    }
-  }
-
-  /** A governable whose footprint getter fails with an Error, as a missing optional class would. */
-  static final class ErrorGovernable implements dev.memgov.core.Governable {
-    @Override
-    public String name() {
-      return "linked";
-    }
-
-    @Override
-    public String kind() {
-      return "buffers";
-    }
-
-    @Override
-    public long footprintBytes() {
-      throw new NoClassDefFoundError("com/example/Optional");
-    }
-
-    @Override
-    public String budgetUnit() {
-      return "bytes";
-    }
-
-    @Override
-    public long configuredBudget() {
-      return 1024;
-    }
-
-    @Override
-    public long currentBudget() {
-      return 1024;
-    }
-
-    @Override
-    public dev.memgov.core.ReclaimResult reclaim(dev.memgov.core.ReclaimRequest request) {
-      return dev.memgov.core.ReclaimResult.nothing("nothing");
-    }
-
-    @Override
-    public dev.memgov.core.RestoreResult restore(dev.memgov.core.RestoreRequest request) {
-      return dev.memgov.core.RestoreResult.complete();
     }
   }
 

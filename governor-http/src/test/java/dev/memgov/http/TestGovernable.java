@@ -15,7 +15,7 @@ import java.util.concurrent.locks.LockSupport;
  * aggressive /4, emergency to 0) and its footprint follows. Counts reclaim calls and the most
  * calls ever in flight at once (each holds ~2 ms so overlaps would show). Thread-safe.
  */
-final class TestGovernable implements Governable {
+class TestGovernable implements Governable {
   static final long CONFIGURED = 8L << 20;
 
   private final String name;
