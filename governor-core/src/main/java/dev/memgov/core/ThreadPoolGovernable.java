@@ -81,9 +81,10 @@ public final class ThreadPoolGovernable implements Governable {
     }
     ThreadPoolGovernable g = new ThreadPoolGovernable(name, executor);
     RejectedExecutionHandler original = executor.getRejectedExecutionHandler();
-    if (!(original instanceof DemandWins)) {
-      executor.setRejectedExecutionHandler(new DemandWins(g, original));
-    }
+    // adopted again (a new governor): the handler now answers to this governable, which is the
+    // one that cuts; the owner's handler inside it stays
+    executor.setRejectedExecutionHandler(new DemandWins(g,
+        original instanceof DemandWins ? ((DemandWins) original).original : original));
     return g;
   }
 

@@ -171,6 +171,33 @@ class ThreadPoolGovernableTest extends GovernableContractTest {
   }
 
   @Test
+  void aPoolAdoptedAgainGrowsForDemandUnderItsNewGovernorsCut() {
+    // Given a pool adopted once, then adopted again (a new governor) and cut by the second one
+    ThreadPoolExecutor p = pool(2, 8, 2);
+    ThreadPoolGovernable first = ThreadPoolGovernable.adopt("first", p);
+    assertThat(first.restorePending()).isFalse();
+    ThreadPoolGovernable second = ThreadPoolGovernable.adopt("second", p);
+    second.reclaim(new ReclaimRequest(CleanupLevel.EMERGENCY, 0, Trigger.API));
+    int cut = p.getMaximumPoolSize();
+    assertThat(cut).isLessThan(8);
+
+    // When the cut pool's threads are busy and its queue full
+    CountDownLatch release = new CountDownLatch(1);
+    try {
+      for (int i = 0; i < cut + 2; i++) {
+        p.execute(() -> block(release));
+      }
+
+      // Then the next submission grows the pool instead of being rejected
+      p.execute(() -> block(release));
+      assertThat(p.getMaximumPoolSize()).isEqualTo(cut + 1);
+      assertThat(second.configuredBudget()).isEqualTo(8);
+    } finally {
+      release.countDown();
+    }
+  }
+
+  @Test
   void demandGrowsOnlyBackToAMaximumTheOwnerSetWhileThePoolWasCut() {
     // Given a pool cut to one thread, whose owner then sets the maximum to 3 (and the core to 1)
     ThreadPoolExecutor p = pool(2, 8, 2);
