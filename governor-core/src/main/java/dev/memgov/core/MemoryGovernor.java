@@ -10,8 +10,9 @@ import java.util.function.Consumer;
  * thread owned by the governor samples, evaluates, acts and publishes on a timer, on every GC and
  * on manual calls. Manual calls ({@link #optimize}, {@link #clearCache}) run on that same thread,
  * so a manual and an automatic cleanup never run at once. {@link #close()} undoes everything
- * {@code start()} registered: the thread, GC listeners and MBeans; and it grows every governable
- * back to its configured budget, since no governor is left to do it.
+ * {@code start()} registered: the thread, GC listeners and MBeans; and, once the thread has
+ * stopped, it grows every governable back to its configured budget, since no governor is left to
+ * do it.
  *
  * <p>This interface's implementations are thread-safe; {@link #status()} reads a lock-free
  * snapshot.
@@ -30,9 +31,13 @@ public interface MemoryGovernor extends AutoCloseable {
   void start();
 
   /**
-   * Stops the thread and removes listeners and MBeans; then grows every governable that is below
-   * its configured budget back to it (full restore steps; a cache still under its restore ceiling
-   * stays at the ceiling) and undoes the JVM flags it set. Idempotent.
+   * Stops the thread and removes listeners and MBeans, and undoes the JVM flags it set. Once the
+   * thread has stopped (it waits up to 5 s for a running cleanup) it grows every governable that
+   * is below its configured budget back to it, in up to 16 full restore steps; a cache still under
+   * its restore ceiling stays at the ceiling, and a pool whose connections are still being retired
+   * may keep a minimumIdle of 1. Called from the governor thread itself (a listener), or when the
+   * thread did not stop in time, it grows nothing back (a cleanup may still be running) and logs a
+   * warning. Idempotent.
    */
   @Override
   void close();
@@ -84,8 +89,9 @@ public interface MemoryGovernor extends AutoCloseable {
   void register(Governable governable);
 
   /**
-   * Removes a governable by name and grows it back to its configured budget (on the governor
-   * thread while it runs, so never beside a cleanup); {@code false} if none had that name.
+   * Removes a governable by name and grows it back to its configured budget: queued on the
+   * governor thread while it runs (never beside a cleanup; not waited for, so this returns before
+   * it is done), else at once. {@code false} if none had that name.
    */
   boolean unregister(String name);
 

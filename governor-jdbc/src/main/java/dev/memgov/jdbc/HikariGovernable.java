@@ -485,6 +485,9 @@ public final class HikariGovernable implements Governable {
    * <p>HikariCP's own housekeeper closes idle connections only every 30 s, and never when minimum
    * idle equals the maximum.
    */
+  /** A failed borrow that took longer than this (100 ms) stops the closing of idle connections. */
+  private static final long SLOW_BORROW_NANOS = 100_000_000L;
+
   private int closeIdle(HikariPoolMXBean pool, int minIdle, int max) {
     if (!(pool instanceof HikariPool)) {
       return 0;
@@ -501,9 +504,16 @@ public final class HikariGovernable implements Governable {
         break;
       }
       Connection connection;
+      long start = System.nanoTime();
       try {
         connection = hikari.getConnection(0L);
       } catch (SQLException emptyBorrow) {
+        if (System.nanoTime() - start > SLOW_BORROW_NANOS) {
+          // HikariCP validated an idle connection and found it dead, which takes up to its
+          // validationTimeout: the database is likely unreachable, and trying each of the others
+          // would hold the governor thread for that long per connection
+          break;
+        }
         continue;
       }
       hikari.evictConnection(connection);

@@ -232,11 +232,13 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
         jmx = null;
       }
     }
+    boolean stopped = ex == null; // never started: no thread to wait for
     if (ex != null) {
       ex.shutdown();
       if (Thread.currentThread() != governorThread) {
         try {
-          if (!ex.awaitTermination(5, TimeUnit.SECONDS)) {
+          stopped = ex.awaitTermination(5, TimeUnit.SECONDS);
+          if (!stopped) {
             cancelQueued(ex.shutdownNow());
           }
         } catch (InterruptedException e) {
@@ -251,7 +253,15 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
       if (g instanceof JvmGovernable) {
         ((JvmGovernable) g).release();
       }
-      giveBack(g);
+      if (stopped) {
+        giveBack(g);
+      }
+    }
+    if (!stopped && !governables.isEmpty()) {
+      // a cleanup may still be running (closed from the governor thread, say from a listener, or
+      // the thread did not stop within 5 s): growing back beside it could be undone by it
+      LOG.warn("memgov '{}': closed while the governor thread was still running; governables it cut are"
+          + " not grown back to their configured budgets", name);
     }
     if (ex != null) {
       LOG.info("memgov '{}': closed", name);
@@ -267,10 +277,7 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
   private void giveBack(Governable g) {
     try {
       for (int i = 0; i < GIVE_BACK_STEPS && g.restorePending(); i++) {
-        RestoreResult r = g.restore(new RestoreRequest(100));
-        if (r.atConfigured()) {
-          break;
-        }
+        g.restore(new RestoreRequest(100));
       }
     } catch (RuntimeException | LinkageError | AssertionError e) {
       LOG.warn("memgov '{}': growing '{}' back to its configured budget failed", name, g.name(), e);
@@ -1048,20 +1055,20 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
     }
   }
 
-  /** {@link #giveBack} on the governor thread while it runs (never beside a cleanup), else here. */
+  /**
+   * {@link #giveBack} queued on the governor thread while it runs, so never beside a cleanup, and
+   * not waited for (the caller may hold a lock the governable's restore needs); else here (also
+   * on the governor thread itself, from a listener: the governable is no longer in the list the
+   * tick cuts).
+   */
   private void giveBackOnGovernorThread(Governable g) {
     ScheduledThreadPoolExecutor ex = executor;
     if (running && ex != null && Thread.currentThread() != governorThread) {
       try {
-        ex.submit(() -> giveBack(g)).get();
+        ex.execute(() -> giveBack(g));
         return;
       } catch (RejectedExecutionException e) {
-        // closing: give back here
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      } catch (java.util.concurrent.ExecutionException e) {
-        return; // giveBack logs its own failures
+        // closing: the thread is stopping, give back here
       }
     }
     giveBack(g);
