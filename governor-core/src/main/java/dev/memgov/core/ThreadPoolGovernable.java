@@ -262,24 +262,13 @@ public final class ThreadPoolGovernable implements Governable {
     return true;
   }
 
-  /** A task this thread resubmits after growing the pool, and whether the pool rejected it again. */
-  private static final class Resubmit {
-    final Runnable task;
-    boolean rejectedAgain;
-
-    Resubmit(Runnable task) {
-      this.task = task;
-    }
-  }
-
   /**
    * Rejections caused by a governor shrink raise the maximum instead; others go to the original
-   * handler. Iterative: a resubmitted task rejected again is flagged by the nested call and retried by
-   * the loop (each round raises the maximum), so the stack never grows with the pool's size.
+   * handler. The maximum is raised to one more than the pool's threads, so the resubmitted task gets
+   * a thread at once and this recurses only when another submitter took that thread first; the
+   * depth does not grow with the number of threads above the lowered maximum.
    */
   private static final class DemandWins implements RejectedExecutionHandler {
-    private static final ThreadLocal<Resubmit> RESUBMITTING = new ThreadLocal<>();
-
     private final ThreadPoolGovernable governable;
     private final RejectedExecutionHandler original;
 
@@ -290,29 +279,11 @@ public final class ThreadPoolGovernable implements Governable {
 
     @Override
     public void rejectedExecution(Runnable r, ThreadPoolExecutor executor) {
-      Resubmit outer = RESUBMITTING.get();
-      if (outer != null && outer.task == r) {
-        outer.rejectedAgain = true; // the loop below, one frame up, decides
-        return;
+      if (governable.growForDemand()) {
+        executor.execute(r);
+      } else {
+        original.rejectedExecution(r, executor);
       }
-      Resubmit resubmit = new Resubmit(r);
-      RESUBMITTING.set(resubmit);
-      try {
-        while (governable.growForDemand()) {
-          resubmit.rejectedAgain = false;
-          executor.execute(r);
-          if (!resubmit.rejectedAgain) {
-            return;
-          }
-        }
-      } finally {
-        if (outer == null) {
-          RESUBMITTING.remove();
-        } else {
-          RESUBMITTING.set(outer);
-        }
-      }
-      original.rejectedExecution(r, executor);
     }
   }
 }

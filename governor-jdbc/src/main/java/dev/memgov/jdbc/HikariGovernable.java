@@ -38,9 +38,10 @@ import java.util.regex.Pattern;
  *
  * <p>A connection in use is never closed under a running query; soft eviction retires it when the
  * application returns it. A cut pool is not grown for threads that wait for a connection: as with
- * any pool of that size, they wait up to HikariCP's {@code connectionTimeout}. {@link #restore} grows {@code maximumPoolSize} and {@code minimumIdle}
- * back in steps, never above the configured sizes; connections come back on demand (or at
- * HikariCP's next housekeeping pass, for {@code minimumIdle}).
+ * any pool of that size, they wait up to HikariCP's {@code connectionTimeout}. {@link #restore}
+ * grows {@code maximumPoolSize} and {@code minimumIdle} back in steps, never above the configured
+ * sizes; connections come back on demand (or at HikariCP's next housekeeping pass, for {@code
+ * minimumIdle}).
  *
  * <p>The configured sizes are the pool's {@code maximumPoolSize} and {@code minimumIdle} at
  * adoption. A size the owner changes later (through {@code HikariConfigMXBean} or the data source:
@@ -463,6 +464,9 @@ public final class HikariGovernable implements Governable {
     noteSizes();
   }
 
+  /** A failed borrow that took longer than this (100 ms) stops the closing of idle connections. */
+  private static final long SLOW_BORROW_NANOS = 100_000_000L;
+
   /**
    * Closes idle connections now, one at a time, while there are more connections than {@code max}
    * or more idle ones than {@code minIdle}: each is taken from the pool without waiting (so a
@@ -478,16 +482,15 @@ public final class HikariGovernable implements Governable {
    *
    * <p>A borrow that comes back empty (another thread took the idle connection first, or HikariCP
    * validated it, found it dead and closed it) says nothing about the rest: the next one is tried.
-   * At most as many borrows as the pool had connections are tried. HikariCP counts an empty borrow
+   * At most as many borrows as the pool had connections are tried, and none after an empty borrow
+   * slower than {@link #SLOW_BORROW_NANOS} (a dead connection validated: the database is likely
+   * unreachable, and each further try could take HikariCP's validationTimeout). HikariCP counts an empty borrow
    * as a connection timeout in its metrics, and validates a connection idle for over 500 ms before
    * handing it over (docs/jdbc.md).
    *
    * <p>HikariCP's own housekeeper closes idle connections only every 30 s, and never when minimum
    * idle equals the maximum.
    */
-  /** A failed borrow that took longer than this (100 ms) stops the closing of idle connections. */
-  private static final long SLOW_BORROW_NANOS = 100_000_000L;
-
   private int closeIdle(HikariPoolMXBean pool, int minIdle, int max) {
     if (!(pool instanceof HikariPool)) {
       return 0;

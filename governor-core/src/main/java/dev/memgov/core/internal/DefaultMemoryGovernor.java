@@ -453,7 +453,7 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
     if (g instanceof JvmGovernable) {
       ((JvmGovernable) g).release();
     }
-    giveBackOnGovernorThread(g);
+    laterOnGovernorThread(() -> giveBack(g)); // from a listener: g is no longer in the list the tick cuts
     LOG.info("memgov '{}': unregistered governable '{}'", name, governableName);
     if (events.wants(GovernorEvent.GovernableRemoved.class)) {
       publishOnGovernorThread(new GovernorEvent.GovernableRemoved(clock.currentTimeMillis(), g.name(), g.kind()));
@@ -1056,35 +1056,25 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
   }
 
   /**
-   * {@link #giveBack} queued on the governor thread while it runs, so never beside a cleanup, and
-   * not waited for (the caller may hold a lock the governable's restore needs); else here (also
-   * on the governor thread itself, from a listener: the governable is no longer in the list the
-   * tick cuts).
+   * Runs {@code task} on the governor thread while it runs, queued and not waited for (so never
+   * beside a cleanup, and never blocking a caller that holds a lock the task needs); else here
+   * (not started, closing, or already on the governor thread).
    */
-  private void giveBackOnGovernorThread(Governable g) {
+  private void laterOnGovernorThread(Runnable task) {
     ScheduledThreadPoolExecutor ex = executor;
     if (running && ex != null && Thread.currentThread() != governorThread) {
       try {
-        ex.execute(() -> giveBack(g));
+        ex.execute(task);
         return;
       } catch (RejectedExecutionException e) {
-        // closing: the thread is stopping, give back here
+        // closing: run it here
       }
     }
-    giveBack(g);
+    task.run();
   }
 
   private void publishOnGovernorThread(GovernorEvent event) {
-    ScheduledThreadPoolExecutor ex = executor;
-    if (running && ex != null && Thread.currentThread() != governorThread) {
-      try {
-        ex.execute(() -> events.publish(event));
-        return;
-      } catch (RejectedExecutionException e) {
-        // closing: deliver here
-      }
-    }
-    events.publish(event);
+    laterOnGovernorThread(() -> events.publish(event));
   }
 
   private <T> T onGovernorThread(Callable<T> job) {
@@ -1120,7 +1110,8 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
       throw new IllegalStateException(c);
     } catch (java.util.concurrent.CancellationException e) {
       // close() gave up waiting for the thread and dropped the calls still queued
-      throw new IllegalStateException("memgov '" + name + "': the governor is not running; it closed before the call ran");
+      throw new IllegalStateException(
+          "memgov '" + name + "': the governor is not running; it closed before the call ran");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("memgov '" + name + "': interrupted while waiting for the governor thread");
