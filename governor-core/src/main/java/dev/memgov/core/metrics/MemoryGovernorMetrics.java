@@ -69,7 +69,7 @@ public final class MemoryGovernorMetrics implements MeterBinder, AutoCloseable {
     this.tags = Tags.of(tags).and("governor", governorName);
   }
 
-  /** One registry this binder registered meters in, and those meters. */
+  /** One registry this binder registered meters in (once, however often it is bound), and those meters. */
   private static final class Bound {
     final MeterRegistry registry;
     final List<Meter> meters = new CopyOnWriteArrayList<>();
@@ -85,6 +85,11 @@ public final class MemoryGovernorMetrics implements MeterBinder, AutoCloseable {
     MemoryGovernor g = governor.get();
     if (closed || g == null) {
       return;
+    }
+    for (Bound other : bound) {
+      if (other.registry == registry) {
+        return; // bound already: a second Bound would count every cleanup twice in the same counters
+      }
     }
     Bound b = new Bound(registry);
     bound.add(b);

@@ -37,7 +37,9 @@ final class ContainerReader implements AutoCloseable {
   private final ProcFile stat;
   private final ProcFile[] limits;
   private final ProcFile pressure;
+  private final String badUsageReason;
 
+  private boolean usageBad;
   private long limit = MemorySnapshot.UNKNOWN;
   private long hierarchicalLimit = MemorySnapshot.NO_LIMIT;
   private long inactiveFile = MemorySnapshot.UNKNOWN;
@@ -70,6 +72,7 @@ final class ContainerReader implements AutoCloseable {
       pressure = Files.exists(psi) ? new ProcFile(psi, 256) : null;
     }
     stat = new ProcFile(dir.resolve("memory.stat"), 16 * 1024);
+    badUsageReason = "unexpected contents in " + usage.path();
   }
 
   int version() {
@@ -87,11 +90,19 @@ final class ContainerReader implements AutoCloseable {
 
   /** Current usage in bytes, or -1 ({@link #usageReason()} says why). */
   long usage() {
-    return usage.read() ? usage.firstLong() : MemorySnapshot.UNKNOWN;
+    if (!usage.read()) {
+      usageBad = false;
+      return MemorySnapshot.UNKNOWN;
+    }
+    long v = usage.firstLong();
+    usageBad = v < 0;
+    return v;
   }
 
+  /** Why the last {@link #usage()} was unknown (unreadable, or no number in it), or null. */
   String usageReason() {
-    return usage.failure();
+    String failure = usage.failure();
+    return failure != null ? failure : usageBad ? badUsageReason : null;
   }
 
   /** Re-reads the limit (and allows files that failed to be opened again). */

@@ -103,6 +103,27 @@ class MemoryGovernorMetricsTest {
   }
 
   @Test
+  void bindingTwiceToOneRegistryCountsEachCleanupOnce() {
+    // given a binder bound twice to the same registry (by hand and by a framework, say)
+    TestGovernable cache = new TestGovernable("cache", RebuildCost.CHEAP, 100 * MIB);
+    governor = governor(cache);
+    MemoryGovernorMetrics metrics = new MemoryGovernorMetrics(governor);
+    metrics.bindTo(registry);
+    metrics.bindTo(registry);
+    governor.start();
+
+    // when one cleanup runs
+    governor.optimize(CleanupLevel.STANDARD, false, Trigger.HTTP);
+
+    // then it is counted once, and its bytes once
+    assertThat(registry.get(MemoryGovernorMetrics.CLEANUPS).tag("level", "standard").tag("trigger", "http").counter().count())
+        .isEqualTo(1);
+    assertThat(registry.get(MemoryGovernorMetrics.RECLAIMED).counter().count()).isEqualTo(50.0 * MIB);
+    metrics.close();
+    assertThat(registry.getMeters()).isEmpty();
+  }
+
+  @Test
   void governableMetersComeAndGoAndCloseRemovesEverything() {
     governor = governor();
     MemoryGovernorMetrics metrics = new MemoryGovernorMetrics(governor);

@@ -60,6 +60,18 @@ class PressureEvaluatorTest {
   }
 
   @Test
+  void aFigureExactlyAtThresholdMinusHysteresisKeepsTheLevelWhateverTheRounding() {
+    // given CRITICAL at 80 % with 10 points of hysteresis: 0.80 - 0.10 is 0.7000000000000001 in doubles
+    GovernorPolicy custom = GovernorPolicy.builder().warningPercent(60).criticalPercent(80).hysteresisPoints(10).build();
+
+    // when the figure falls to exactly 70 %
+    PressureLevel level = PressureEvaluator.evaluate(heap(0.70), from(PressureLevel.CRITICAL), custom, 1).level();
+
+    // then the level is kept: it is left only below threshold - hysteresis
+    assertThat(level).isEqualTo(PressureLevel.CRITICAL);
+  }
+
+  @Test
   void theHighestKnownRatioGovernsAndIsNamed() {
     MemorySnapshot s = MemorySnapshot.builder()
         .heap(100, 200, 1000).oldGenAfterGc(500)            // 0.50

@@ -94,6 +94,26 @@ class CgroupFixtureTest {
   }
 
   @Test
+  void aUsageFileWithUnexpectedContentsIsUnknownWithAReason(@TempDir Path tmp) throws IOException {
+    // given a memory.current that holds no number
+    Path root = copy("v2-limited", tmp);
+    Path dir = root.resolve("sys/fs/cgroup/system.slice/docker-0123456789ab.scope");
+    Files.writeString(dir.resolve("memory.current"), "\n");
+
+    // when sampled
+    MemorySnapshot s;
+    try (SystemMemorySensor sensor = new SystemMemorySensor(GovernorPolicy.defaults(), clock, root)) {
+      s = sensor.sample();
+    }
+
+    // then usage and working set are unknown, and the reasons say why
+    assertThat(s.containerUsage()).isEqualTo(MemorySnapshot.UNKNOWN);
+    assertThat(s.containerWorkingSet()).isEqualTo(MemorySnapshot.UNKNOWN);
+    assertThat(s.unknownReasons().get("containerUsage")).startsWith("unexpected contents in ").endsWith("memory.current");
+    assertThat(s.unknownReasons().get("containerWorkingSet")).isEqualTo(s.unknownReasons().get("containerUsage"));
+  }
+
+  @Test
   void v2WithoutTheMemoryControllerIsNoContainer() {
     MemorySnapshot s = sample("v2-no-memory");
     assertThat(s.containerLimit()).isEqualTo(MemorySnapshot.UNKNOWN);
