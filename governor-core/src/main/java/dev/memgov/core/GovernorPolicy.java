@@ -191,6 +191,20 @@ public final class GovernorPolicy {
     }
   }
 
+  /**
+   * The lower edge of a level: threshold minus hysteresis as a fraction, computed in whole points
+   * (0.65 for the default WARNING: (70 - 5) / 100.0, where 0.70 - 0.05 is 0.6499999999999999).
+   * A level is kept while its figure stays at or above it; 0 for NORMAL.
+   */
+  public double lowerEdge(PressureLevel level) {
+    if (level == PressureLevel.NORMAL) {
+      return 0.0;
+    }
+    int percent = level == PressureLevel.WARNING ? warningPercent
+        : level == PressureLevel.CRITICAL ? criticalPercent : emergencyPercent;
+    return (percent - hysteresisPoints) / 100.0;
+  }
+
   /** Hysteresis as a fraction (0.05 by default). */
   public double hysteresis() {
     return hysteresisPoints / 100.0;

@@ -9,7 +9,8 @@ package dev.memgov.core;
  * @param level the pressure level after hysteresis
  * @param governing which signal has the highest known ratio ({@link Signal#NONE} if none is known)
  * @param governingRatio the governing signal's ratio, NaN when none is known
- * @param heapRatio old-generation occupancy after GC / heap max
+ * @param heapRatio old-generation occupancy after GC / the most the old generation can hold
+ *     ({@link MemorySnapshot#heapLimit()})
  * @param rssRatio RSS / configured RSS limit
  * @param containerRatio container working set / container limit
  * @param sinceNanos monotonic time at which {@code level} was entered

@@ -26,6 +26,20 @@ class GovernorPolicyTest {
     assertThat(p.rssLimitBytes()).isEqualTo(-1);
   }
 
+  @ParameterizedTest
+  @CsvSource({"70, 85, 92, 5, 0.65, 0.80, 0.87", "60, 80, 90, 10, 0.50, 0.70, 0.80", "50, 90, 92, 6, 0.44, 0.84, 0.86"})
+  void aLevelsLowerEdgeIsExactInWholePoints(int warning, int critical, int emergency, int points, double w, double c,
+      double e) {
+    // 0.70 - 0.05 is 0.6499999999999999 and 0.80 - 0.10 is 0.7000000000000001: a figure exactly at
+    // the edge would leave the level, or be calm, one rounding step early
+    GovernorPolicy p = GovernorPolicy.builder().warningPercent(warning).criticalPercent(critical)
+        .emergencyPercent(emergency).hysteresisPoints(points).build();
+    assertThat(p.lowerEdge(PressureLevel.WARNING)).isEqualTo(w);
+    assertThat(p.lowerEdge(PressureLevel.CRITICAL)).isEqualTo(c);
+    assertThat(p.lowerEdge(PressureLevel.EMERGENCY)).isEqualTo(e);
+    assertThat(p.lowerEdge(PressureLevel.NORMAL)).isZero();
+  }
+
   @Test
   void eachBadBuilderValueIsRejectedWithNameRuleAndValue() {
     GovernorPolicy.Builder b = GovernorPolicy.builder();

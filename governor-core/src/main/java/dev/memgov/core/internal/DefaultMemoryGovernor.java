@@ -551,7 +551,7 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
       Signal answers = p.governing();
       if (level != CleanupLevel.LIGHT) {
         Signal gov = p.governing();
-        double usual = leaveTarget(p.level());
+        double usual = policy.lowerEdge(p.level());
         boolean forSpike = level == CleanupLevel.STANDARD && (containerSpike || rssSpike);
         // the resident figure one spike from the limit (the nearer one when both are)
         Signal spiking = containerSpike && (!rssSpike
@@ -781,14 +781,7 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
    * usual target, never above it.
    */
   private double spikeTarget(double usual, double rise) {
-    return Math.max(usual / 2, Math.min(usual, leaveTarget(PressureLevel.CRITICAL) - rise));
-  }
-
-  /** Threshold minus hysteresis as a fraction, computed in whole points (80 / 100.0, not 0.85 - 0.05). */
-  private double leaveTarget(PressureLevel level) {
-    int percent = level == PressureLevel.WARNING ? policy.warningPercent()
-        : level == PressureLevel.CRITICAL ? policy.criticalPercent() : policy.emergencyPercent();
-    return (percent - policy.hysteresisPoints()) / 100.0;
+    return Math.max(usual / 2, Math.min(usual, policy.lowerEdge(PressureLevel.CRITICAL) - rise));
   }
 
   /** Samples, evaluates and publishes the figures; a level change is announced here. */

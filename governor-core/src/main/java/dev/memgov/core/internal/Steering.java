@@ -135,7 +135,7 @@ final class Steering {
       return false;
     }
     double ratio = p.ratio(signal);
-    return ratio >= policy.threshold(PressureLevel.WARNING) - policy.hysteresis()
+    return ratio >= policy.lowerEdge(PressureLevel.WARNING)
         && ratio + rise >= policy.threshold(PressureLevel.EMERGENCY); // false for NaN
   }
 
@@ -198,7 +198,7 @@ final class Steering {
     }
     double r = p.governingRatio();
     boolean calm = p.level() == PressureLevel.NORMAL
-        && (Double.isNaN(r) || r < policy.threshold(PressureLevel.WARNING) - policy.hysteresis());
+        && (Double.isNaN(r) || r < policy.lowerEdge(PressureLevel.WARNING));
     if (!calm) {
       return false;
     }

@@ -99,7 +99,7 @@ public final class MemoryGovernorMetrics implements MeterBinder, AutoCloseable {
     for (Signal s : List.of(Signal.HEAP, Signal.RSS, Signal.CONTAINER)) {
       b.meters.add(Gauge.builder(RATIO, governor, ref -> ratio(ref.get(), s))
           .tags(tags).tag("signal", s.wireName())
-          .description("A memory signal over its limit (heap: old generation after GC over max heap)")
+          .description("A memory signal over its limit (heap: old generation after GC over the old generation's maximum)")
           .baseUnit("ratio").register(registry));
     }
     for (Signal s : List.of(Signal.RSS, Signal.CONTAINER)) {

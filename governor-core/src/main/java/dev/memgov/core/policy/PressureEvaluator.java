@@ -62,22 +62,11 @@ public final class PressureEvaluator {
     }
     for (int i = previous.ordinal(); i > raw.ordinal(); i--) {
       PressureLevel candidate = PressureLevel.values()[i];
-      if (ratio >= leaveEdge(candidate, policy)) {
+      if (ratio >= policy.lowerEdge(candidate)) { // in whole points: (80 - 10) / 100.0, not 0.80 - 0.10
         return candidate;
       }
     }
     return raw;
-  }
-
-  /**
-   * Threshold minus hysteresis as a fraction, computed in whole points ((80 - 10) / 100.0, not 0.80 -
-   * 0.10, which is 0.7000000000000001 and would drop a figure of exactly 70 % a level), as the
-   * governor computes its cleanup targets.
-   */
-  private static double leaveEdge(PressureLevel level, GovernorPolicy policy) {
-    int percent = level == PressureLevel.WARNING ? policy.warningPercent()
-        : level == PressureLevel.CRITICAL ? policy.criticalPercent() : policy.emergencyPercent();
-    return (percent - policy.hysteresisPoints()) / 100.0;
   }
 
   /** The level for {@code ratio} without hysteresis. */
