@@ -123,6 +123,10 @@ final class RedisTier implements AutoCloseable {
     this.uriForLogs = RedisUris.mask(uri);
     Duration connectTimeout = timeout.compareTo(Duration.ofMillis(500)) < 0 ? Duration.ofMillis(500) : timeout;
     SocketOptions socket = SocketOptions.builder().connectTimeout(connectTimeout).build();
+    // Connecting also waits for the handshake (HELLO / PING), for the URI's timeout, 60 s by default:
+    // a Redis that accepts connections but does not answer (paused, overloaded) would block build()
+    // and the probe that long. Bounded like the TCP connect.
+    uris.forEach(u -> u.setTimeout(connectTimeout));
     this.resources =
         DefaultClientResources.builder()
             .ioThreadPoolSize(2)

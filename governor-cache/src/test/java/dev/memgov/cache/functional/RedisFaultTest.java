@@ -169,6 +169,29 @@ class RedisFaultTest {
   }
 
   @Test
+  void aBuildAgainstARedisThatAcceptsConnectionsButDoesNotAnswerReturnsWithinTheConnectTimeout() throws Exception {
+    // Given a Redis that accepts connections but answers nothing (SIGSTOP: the kernel still accepts)
+    redis.pause();
+
+    // When a cache is built against it
+    long start = System.nanoTime();
+    try (GovernedCache<Integer, String> late = GovernedCache.<Integer, String>builder("faults-late", ValueCodec.utf8())
+        .redis(redis.uri()).l2Timeout(Duration.ofMillis(200)).l2Backoff(Duration.ofMillis(200))
+        .loader(database::get).build()) {
+      long tookMillis = (System.nanoTime() - start) / 1_000_000;
+
+      // Then the build returns after about the connect timeout (500 ms here), not Lettuce's 60 s default
+      assertThat(tookMillis).as("build() against a paused Redis, in ms").isLessThan(5_000);
+      assertThat(late.l2Up()).isFalse();
+      assertThat(late.get(1)).isEqualTo(value(1, 0)); // served by the loader
+
+      // and L2 joins once Redis answers
+      redis.resume();
+      await().atMost(Duration.ofSeconds(20)).until(late::l2Up);
+    }
+  }
+
+  @Test
   void anInvalidationThatFailedWhileRedisWasGoneIsRepairedWithATombstone() throws Exception {
     cache.put(7, value(7, 1));
     redis.kill();
