@@ -317,7 +317,10 @@ final class RedisTier implements AutoCloseable {
      * older than half the tombstone TTL: the loaded value may be out of date, keep it nowhere.
      */
     REFUSED,
-    /** Not sent or not answered (L2 down, the key pending, the caller interrupted, a failure). */
+    /**
+     * Not sent or not answered (L2 down, the key pending, the prefix awaiting its purge, the caller
+     * interrupted, a failure).
+     */
     SKIPPED
   }
 
@@ -328,12 +331,14 @@ final class RedisTier implements AutoCloseable {
    * came after the read: the loaded value may predate it. A read that saw nothing and began at
    * least half the tombstone TTL ago ({@code readAtNanos}, {@link System#nanoTime()}) is refused
    * without asking Redis: a tombstone written after it may have expired already. Not attempted for
-   * a pending key, nor by an interrupted caller (interrupted while waiting, it is left to land or
-   * not: it holds the value just loaded, right either way). A failure here marks nothing pending:
-   * nothing was replaced.
+   * a pending key, nor while the prefix awaits its purge (the read skipped L2, so what the key holds
+   * tells nothing about a change after it), nor by an interrupted caller (interrupted while waiting,
+   * it is left to land or not: it holds the value just loaded, right either way). A failure here
+   * marks nothing pending: nothing was replaced.
    */
   Publish setIfUnchanged(String key, byte[] value, long ttlMillis, byte[] seen, long readAtNanos) {
-    if (down || closed || (!pending.isEmpty() && pending.containsKey(key)) || Thread.currentThread().isInterrupted()) {
+    if (down || closed || dirty || (!pending.isEmpty() && pending.containsKey(key))
+        || Thread.currentThread().isInterrupted()) {
       return Publish.SKIPPED;
     }
     if (seen == null && tombstoneMillis > 0 && System.nanoTime() - readAtNanos >= tombstoneMillis * 500_000L) {

@@ -192,6 +192,29 @@ class RedisFaultTest {
   }
 
   @Test
+  void whileThePrefixAwaitsItsPurgeALoadedValueIsKeptInL1AndNoWriteCountsAsRefused() throws Exception {
+    // Given a cache whose purge after a failed clear comes only after a long back-off
+    try (GovernedCache<Integer, String> slow = GovernedCache.<Integer, String>builder("faults-dirty", ValueCodec.utf8())
+        .redis(redis.uri()).l2Timeout(Duration.ofMillis(200)).l2Backoff(Duration.ofMinutes(5))
+        .loader(database::get).build()) {
+      slow.put(1, value(1, 0)); // in Redis
+      redis.pause();
+      assertThat(slow.clear(CacheTier.ALL).error()).contains("L2 clear failed");
+      redis.resume();
+      assertThat(slow.state()).contains("l2 prefix awaiting purge");
+
+      // When a read loads the key (L2 is skipped: Redis may still hold what the clear was to remove)
+      assertThat(slow.get(1)).isEqualTo(value(1, 0));
+
+      // Then the loaded value is kept in L1 like any load that did not read L2, and nothing was refused:
+      // no read saw the key, so no change after a read
+      assertThat(slow.stats().l2RefusedWrites()).isZero();
+      assertThat(slow.get(1)).isEqualTo(value(1, 0));
+      assertThat(slow.stats().loads()).as("the second read is an L1 hit").isEqualTo(1);
+    }
+  }
+
+  @Test
   void anInvalidationThatFailedWhileRedisWasGoneIsRepairedWithATombstone() throws Exception {
     cache.put(7, value(7, 1));
     redis.kill();
