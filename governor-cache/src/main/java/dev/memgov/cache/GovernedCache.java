@@ -499,7 +499,7 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
     V v;
     try {
       v = loader.apply(key);
-    } catch (RuntimeException | Error e) {
+    } catch (Throwable e) { // also a checked exception thrown unchecked (Kotlin, @SneakyThrows); rethrown as is
       loadFailures.increment();
       throw e;
     }
