@@ -198,7 +198,12 @@ final class RedisTier implements AutoCloseable {
           || uri.startsWith("redis-socket://"))) {
         throw new IllegalArgumentException("unknown scheme");
       }
-      return List.of(RedisURI.create(uri));
+      RedisURI parsed = RedisURI.create(uri);
+      if (parsed.getHost() != null && parsed.getHost().indexOf(',') >= 0) {
+        // Lettuce takes "h1:1,h2:2" for one host name, whose connection would never succeed
+        throw new IllegalArgumentException("several hosts need redis-sentinel:// or redis-cluster://");
+      }
+      return List.of(parsed);
     } catch (RuntimeException e) {
       throw new IllegalArgumentException(
           "memgov cache '" + cacheName + "': redis must be one of " + accepted + ", but was '" + RedisUris.mask(uri)
