@@ -715,8 +715,8 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
       String rk = redisKey(key);
       @SuppressWarnings("unchecked")
       byte[] stored = kv[1] instanceof Compressed
-          ? StoredForm.write((Compressed) kv[1])
-          : StoredForm.write(codec.encode((V) kv[1]), compressionThreshold);
+          ? StoredForm.write((Compressed) kv[1]) // counted when L1 compressed it
+          : storedForm(codec.encode((V) kv[1]));
       long px = ttl;
       // present again: a newer read or put filled L1 and wrote L2 itself
       l1Map.computeIfAbsent(key, k -> {
