@@ -1004,7 +1004,10 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
     return admissionStopped;
   }
 
-  /** Whether L2 is configured and currently used (not skipped after failures). */
+  /**
+   * Whether L2 is configured and currently used: not skipped after failures, nor while its prefix
+   * awaits the purge after a failed clear or too many failed writes.
+   */
   public boolean l2Up() {
     return l2 != null && l2.isUp();
   }

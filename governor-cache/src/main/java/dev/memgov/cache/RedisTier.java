@@ -236,8 +236,9 @@ final class RedisTier implements AutoCloseable {
     return prefix;
   }
 
+  /** Whether reads use L2: not down, not closed, and the prefix not awaiting its purge. */
   boolean isUp() {
-    return !down && !closed;
+    return !down && !closed && !dirty;
   }
 
   long errors() {

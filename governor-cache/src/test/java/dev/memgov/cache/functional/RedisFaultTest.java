@@ -3,6 +3,7 @@ package dev.memgov.cache.functional;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.memgov.cache.CacheMetrics;
 import dev.memgov.cache.Cleanup;
 import dev.memgov.cache.GovernedCache;
 import dev.memgov.cache.JsonLike;
@@ -211,6 +212,30 @@ class RedisFaultTest {
       assertThat(slow.stats().l2RefusedWrites()).isZero();
       assertThat(slow.get(1)).isEqualTo(value(1, 0));
       assertThat(slow.stats().loads()).as("the second read is an L1 hit").isEqualTo(1);
+    }
+  }
+
+  @Test
+  void whileThePrefixAwaitsItsPurgeL2IsNotReportedUp() throws Exception {
+    // Given a cache whose purge after a failed clear comes only after a long back-off
+    try (GovernedCache<Integer, String> slow = GovernedCache.<Integer, String>builder("faults-dirty-up",
+        ValueCodec.utf8()).redis(redis.uri()).l2Timeout(Duration.ofMillis(200)).l2Backoff(Duration.ofMinutes(5))
+        .build()) {
+      var registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+      new CacheMetrics(slow).bindTo(registry);
+      slow.put(1, value(1, 0));
+      assertThat(registry.get("memgov.cache.l2.up").gauge().value()).isEqualTo(1.0);
+
+      // When a clear fails on a paused Redis, which then answers again
+      redis.pause();
+      assertThat(slow.clear(CacheTier.ALL).error()).contains("L2 clear failed");
+      redis.resume();
+
+      // Then, while reads skip L2 until the purge, neither l2Up() nor the l2.up gauge says it is used
+      assertThat(slow.state()).contains("l2 prefix awaiting purge");
+      assertThat(slow.getIfPresent(1)).as("L2 is skipped").isNull();
+      assertThat(slow.l2Up()).isFalse();
+      assertThat(registry.get("memgov.cache.l2.up").gauge().value()).isZero();
     }
   }
 
