@@ -66,7 +66,7 @@ public final class CacheMetrics implements MeterBinder {
       counter(registry, "memgov.cache.spills", "Entries written to L2 when evicted from L1 under pressure", null,
           c -> c.stats().spilledToL2());
       Gauge.builder("memgov.cache.l2.up", cache, c -> c.l2Up() ? 1 : 0)
-          .description("1 while L2 is used, 0 while it is skipped after failures").tags(tags).register(registry);
+          .description("1 while L2 is used, 0 while it is skipped after failures (down, or its prefix awaiting purge)").tags(tags).register(registry);
     }
     counter(registry, "memgov.cache.loads", "Loader calls by result", null,
         c -> c.stats().loadSuccesses(), "result", "success");

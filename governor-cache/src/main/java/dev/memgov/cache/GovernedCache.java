@@ -499,7 +499,7 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
     V v;
     try {
       v = loader.apply(key);
-    } catch (RuntimeException | Error e) {
+    } catch (Throwable e) { // also a checked exception thrown unchecked (Kotlin, @SneakyThrows); rethrown as is
       loadFailures.increment();
       throw e;
     }
@@ -715,8 +715,8 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
       String rk = redisKey(key);
       @SuppressWarnings("unchecked")
       byte[] stored = kv[1] instanceof Compressed
-          ? StoredForm.write((Compressed) kv[1])
-          : StoredForm.write(codec.encode((V) kv[1]), compressionThreshold);
+          ? StoredForm.write((Compressed) kv[1]) // counted when L1 compressed it
+          : storedForm(codec.encode((V) kv[1]));
       long px = ttl;
       // present again: a newer read or put filled L1 and wrote L2 itself
       l1Map.computeIfAbsent(key, k -> {
@@ -1004,7 +1004,10 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
     return admissionStopped;
   }
 
-  /** Whether L2 is configured and currently used (not skipped after failures). */
+  /**
+   * Whether L2 is configured and currently used: not skipped after failures, nor while its prefix
+   * awaits the purge after a failed clear or too many failed writes.
+   */
   public boolean l2Up() {
     return l2 != null && l2.isUp();
   }

@@ -123,6 +123,10 @@ final class RedisTier implements AutoCloseable {
     this.uriForLogs = RedisUris.mask(uri);
     Duration connectTimeout = timeout.compareTo(Duration.ofMillis(500)) < 0 ? Duration.ofMillis(500) : timeout;
     SocketOptions socket = SocketOptions.builder().connectTimeout(connectTimeout).build();
+    // Connecting also waits for the handshake (HELLO / PING), for the URI's timeout, 60 s by default:
+    // a Redis that accepts connections but does not answer (paused, overloaded) would block build()
+    // and the probe that long. Bounded like the TCP connect.
+    uris.forEach(u -> u.setTimeout(connectTimeout));
     this.resources =
         DefaultClientResources.builder()
             .ioThreadPoolSize(2)
@@ -194,7 +198,12 @@ final class RedisTier implements AutoCloseable {
           || uri.startsWith("redis-socket://"))) {
         throw new IllegalArgumentException("unknown scheme");
       }
-      return List.of(RedisURI.create(uri));
+      RedisURI parsed = RedisURI.create(uri);
+      if (parsed.getHost() != null && parsed.getHost().indexOf(',') >= 0) {
+        // Lettuce takes "h1:1,h2:2" for one host name, whose connection would never succeed
+        throw new IllegalArgumentException("several hosts need redis-sentinel:// or redis-cluster://");
+      }
+      return List.of(parsed);
     } catch (RuntimeException e) {
       throw new IllegalArgumentException(
           "memgov cache '" + cacheName + "': redis must be one of " + accepted + ", but was '" + RedisUris.mask(uri)
@@ -227,8 +236,9 @@ final class RedisTier implements AutoCloseable {
     return prefix;
   }
 
+  /** Whether reads use L2: not down, not closed, and the prefix not awaiting its purge. */
   boolean isUp() {
-    return !down && !closed;
+    return !down && !closed && !dirty;
   }
 
   long errors() {
@@ -313,7 +323,10 @@ final class RedisTier implements AutoCloseable {
      * older than half the tombstone TTL: the loaded value may be out of date, keep it nowhere.
      */
     REFUSED,
-    /** Not sent or not answered (L2 down, the key pending, the caller interrupted, a failure). */
+    /**
+     * Not sent or not answered (L2 down, the key pending, the prefix awaiting its purge, the caller
+     * interrupted, a failure).
+     */
     SKIPPED
   }
 
@@ -324,12 +337,14 @@ final class RedisTier implements AutoCloseable {
    * came after the read: the loaded value may predate it. A read that saw nothing and began at
    * least half the tombstone TTL ago ({@code readAtNanos}, {@link System#nanoTime()}) is refused
    * without asking Redis: a tombstone written after it may have expired already. Not attempted for
-   * a pending key, nor by an interrupted caller (interrupted while waiting, it is left to land or
-   * not: it holds the value just loaded, right either way). A failure here marks nothing pending:
-   * nothing was replaced.
+   * a pending key, nor while the prefix awaits its purge (the read skipped L2, so what the key holds
+   * tells nothing about a change after it), nor by an interrupted caller (interrupted while waiting,
+   * it is left to land or not: it holds the value just loaded, right either way). A failure here
+   * marks nothing pending: nothing was replaced.
    */
   Publish setIfUnchanged(String key, byte[] value, long ttlMillis, byte[] seen, long readAtNanos) {
-    if (down || closed || (!pending.isEmpty() && pending.containsKey(key)) || Thread.currentThread().isInterrupted()) {
+    if (down || closed || dirty || (!pending.isEmpty() && pending.containsKey(key))
+        || Thread.currentThread().isInterrupted()) {
       return Publish.SKIPPED;
     }
     if (seen == null && tombstoneMillis > 0 && System.nanoTime() - readAtNanos >= tombstoneMillis * 500_000L) {

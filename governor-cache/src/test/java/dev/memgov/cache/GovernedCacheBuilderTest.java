@@ -55,6 +55,20 @@ class GovernedCacheBuilderTest {
     assertThat(b.l2Backoff).isEqualTo(Duration.ofMinutes(10));
   }
 
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"redis://127.0.0.1:1,127.0.0.1:2",
+      "rediss://127.0.0.1:1,127.0.0.1:2/0"})
+  void aStandaloneUriWithSeveralHostsIsRefusedByBuildNotTakenForOneHostNamedSo(String uri) {
+    // Given a host list where the scheme takes one host (Lettuce reads "127.0.0.1:1,127.0.0.1:2" as a host name)
+    var b = builder().redis(uri);
+
+    // Then build() refuses it, naming the schemes that take several hosts, instead of a cache whose L2 never connects
+    assertThatThrownBy(b::build).isExactlyInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("memgov cache 'b': redis must be one of ")
+        .hasMessageContaining("but was '" + uri + "'")
+        .hasMessageContaining("several hosts need redis-sentinel:// or redis-cluster://");
+  }
+
   static Stream<Arguments> nulls() {
     return Stream.of(
         nullTo("loader", b -> b.loader(null), b -> b.loader,

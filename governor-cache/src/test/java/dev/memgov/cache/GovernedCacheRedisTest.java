@@ -165,6 +165,31 @@ class GovernedCacheRedisTest {
   }
 
   @Test
+  void whatASpillCompressesForRedisCountsInTheCompressionSavings() {
+    // Given values above the compression threshold in L1 only (Redis lost its copies)
+    var c = cache("spillsaved", 400_000, false);
+    for (int i = 0; i < 150; i++) {
+      c.put(i, value(i, 2000));
+    }
+    c.clear(CacheTier.L2);
+    long savedBefore = c.stats().compressionSavedBytes();
+
+    // When a shrink spills them, LZ4-compressed, to Redis
+    c.reclaim(new ReclaimRequest(CleanupLevel.STANDARD, 0, Trigger.API));
+    assertThat(c.stats().spilledToL2()).isPositive();
+    List<String> keys = raw.keys("memgov:spillsaved:*"); // test inspection only
+    long spillSaved = 0;
+    for (String k : keys) {
+      byte[] stored = raw.get(k);
+      assertThat(stored[1] & StoredForm.FLAG_LZ4).isEqualTo(1);
+      spillSaved += StoredForm.read(stored).length - stored.length;
+    }
+
+    // Then the savings count them, as they count every put's and load's compressed L2 copy
+    assertThat(c.stats().compressionSavedBytes() - savedBefore).isEqualTo(spillSaved);
+  }
+
+  @Test
   void spillKeepsTheRemainingTtl() {
     var c = GovernedCache.<Integer, String>builder("spillttl", ValueCodec.utf8()).l1Budget(400_000)
         .redis(redis.uri()).ttl(Duration.ofSeconds(60)).build();

@@ -170,6 +170,28 @@ class GovernedCacheTest {
   }
 
   @Test
+  void aLoaderThatThrowsACheckedExceptionUncheckedCountsAsALoadFailure() {
+    // Given a loader that throws a checked exception the compiler does not see (as a Kotlin or
+    // Lombok @SneakyThrows loader does)
+    try (var c = GovernedCache.<Integer, String>builder("sneaky", ValueCodec.utf8())
+        .loader(k -> GovernedCacheTest.<RuntimeException>sneakyThrow(new java.io.IOException("db down"))).build()) {
+      // When a get calls it
+      assertThatThrownBy(() -> c.get(1)).isInstanceOf(java.io.IOException.class).hasMessage("db down");
+
+      // Then it reached the caller, nothing is cached, and the load is counted as a failure
+      assertThat(c.inL1(1)).isFalse();
+      assertThat(c.stats().loads()).isEqualTo(1);
+      assertThat(c.stats().loadFailures()).isEqualTo(1);
+      assertThat(c.stats().loadSuccesses()).isZero();
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <E extends Throwable> String sneakyThrow(Throwable e) throws E {
+    throw (E) e;
+  }
+
+  @Test
   void aLoaderReturningNullCachesNothing() {
     try (var c = GovernedCache.<Integer, String>builder("n", ValueCodec.utf8()).loader(k -> null).build()) {
       assertThat(c.get(1)).isNull();

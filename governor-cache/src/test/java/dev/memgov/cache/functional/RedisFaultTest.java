@@ -3,6 +3,7 @@ package dev.memgov.cache.functional;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.memgov.cache.CacheMetrics;
 import dev.memgov.cache.Cleanup;
 import dev.memgov.cache.GovernedCache;
 import dev.memgov.cache.JsonLike;
@@ -166,6 +167,76 @@ class RedisFaultTest {
     cache.put(100, value(100, 1));
     cache.clear(CacheTier.L1);
     assertThat(cache.getIfPresent(100)).isEqualTo(value(100, 1));
+  }
+
+  @Test
+  void aBuildAgainstARedisThatAcceptsConnectionsButDoesNotAnswerReturnsWithinTheConnectTimeout() throws Exception {
+    // Given a Redis that accepts connections but answers nothing (SIGSTOP: the kernel still accepts)
+    redis.pause();
+
+    // When a cache is built against it
+    long start = System.nanoTime();
+    try (GovernedCache<Integer, String> late = GovernedCache.<Integer, String>builder("faults-late", ValueCodec.utf8())
+        .redis(redis.uri()).l2Timeout(Duration.ofMillis(200)).l2Backoff(Duration.ofMillis(200))
+        .loader(database::get).build()) {
+      long tookMillis = (System.nanoTime() - start) / 1_000_000;
+
+      // Then the build returns after about the connect timeout (500 ms here), not Lettuce's 60 s default
+      assertThat(tookMillis).as("build() against a paused Redis, in ms").isLessThan(5_000);
+      assertThat(late.l2Up()).isFalse();
+      assertThat(late.get(1)).isEqualTo(value(1, 0)); // served by the loader
+
+      // and L2 joins once Redis answers
+      redis.resume();
+      await().atMost(Duration.ofSeconds(20)).until(late::l2Up);
+    }
+  }
+
+  @Test
+  void whileThePrefixAwaitsItsPurgeALoadedValueIsKeptInL1AndNoWriteCountsAsRefused() throws Exception {
+    // Given a cache whose purge after a failed clear comes only after a long back-off
+    try (GovernedCache<Integer, String> slow = GovernedCache.<Integer, String>builder("faults-dirty", ValueCodec.utf8())
+        .redis(redis.uri()).l2Timeout(Duration.ofMillis(200)).l2Backoff(Duration.ofMinutes(5))
+        .loader(database::get).build()) {
+      slow.put(1, value(1, 0)); // in Redis
+      redis.pause();
+      assertThat(slow.clear(CacheTier.ALL).error()).contains("L2 clear failed");
+      redis.resume();
+      assertThat(slow.state()).contains("l2 prefix awaiting purge");
+
+      // When a read loads the key (L2 is skipped: Redis may still hold what the clear was to remove)
+      assertThat(slow.get(1)).isEqualTo(value(1, 0));
+
+      // Then the loaded value is kept in L1 like any load that did not read L2, and nothing was refused:
+      // no read saw the key, so no change after a read
+      assertThat(slow.stats().l2RefusedWrites()).isZero();
+      assertThat(slow.get(1)).isEqualTo(value(1, 0));
+      assertThat(slow.stats().loads()).as("the second read is an L1 hit").isEqualTo(1);
+    }
+  }
+
+  @Test
+  void whileThePrefixAwaitsItsPurgeL2IsNotReportedUp() throws Exception {
+    // Given a cache whose purge after a failed clear comes only after a long back-off
+    try (GovernedCache<Integer, String> slow = GovernedCache.<Integer, String>builder("faults-dirty-up",
+        ValueCodec.utf8()).redis(redis.uri()).l2Timeout(Duration.ofMillis(200)).l2Backoff(Duration.ofMinutes(5))
+        .build()) {
+      var registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+      new CacheMetrics(slow).bindTo(registry);
+      slow.put(1, value(1, 0));
+      assertThat(registry.get("memgov.cache.l2.up").gauge().value()).isEqualTo(1.0);
+
+      // When a clear fails on a paused Redis, which then answers again
+      redis.pause();
+      assertThat(slow.clear(CacheTier.ALL).error()).contains("L2 clear failed");
+      redis.resume();
+
+      // Then, while reads skip L2 until the purge, neither l2Up() nor the l2.up gauge says it is used
+      assertThat(slow.state()).contains("l2 prefix awaiting purge");
+      assertThat(slow.getIfPresent(1)).as("L2 is skipped").isNull();
+      assertThat(slow.l2Up()).isFalse();
+      assertThat(registry.get("memgov.cache.l2.up").gauge().value()).isZero();
+    }
   }
 
   @Test
