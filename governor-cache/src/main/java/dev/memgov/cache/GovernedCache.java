@@ -539,8 +539,18 @@ public final class GovernedCache<K, V> implements ClearableCache, AutoCloseable 
     return stored;
   }
 
+  /**
+   * The key's L2 key: the prefix and the key encoder's string. An encoder that returns null is
+   * refused here, before anything is read or written: every such key would share one Redis key and
+   * be served another key's value.
+   */
   String redisKey(K key) {
-    return l2.prefix() + keyEncoder.apply(key);
+    String encoded = keyEncoder.apply(key);
+    if (encoded == null) {
+      throw new IllegalStateException("memgov cache '" + name + "': keyEncoder returned null for a key of type "
+          + key.getClass().getName() + "; it must return a string, a different one for each key");
+    }
+    return l2.prefix() + encoded;
   }
 
   // ---------------------------------------------------------------- Governable

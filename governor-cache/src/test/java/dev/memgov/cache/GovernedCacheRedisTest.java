@@ -91,6 +91,29 @@ class GovernedCacheRedisTest {
   }
 
   @Test
+  void aKeyEncoderThatReturnsNullIsRefusedAndNothingIsWrittenOrServed() {
+    // Given a cache whose key encoder returns null for odd keys (every such key would be '<prefix>null')
+    var c = GovernedCache.<Integer, String>builder("nullkeys", ValueCodec.utf8()).redis(redis.uri())
+        .keyEncoder(k -> k % 2 == 0 ? "k" + k : null).loader(k -> value(k, 100)).build();
+    caches.add(c);
+
+    // When such a key is put, read or invalidated, Then the call fails with what was wrong
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> c.put(1, value(1, 100)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("keyEncoder returned null")
+        .hasMessageContaining("java.lang.Integer");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> c.get(3)).isInstanceOf(IllegalStateException.class);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> c.invalidate(5)).isInstanceOf(IllegalStateException.class);
+
+    // and nothing was written under the shared key, nor kept in L1 to be served later
+    assertThat(raw.exists("memgov:nullkeys:null")).isZero();
+    assertThat(c.footprintBytes()).isZero();
+    // keys the encoder maps are unaffected
+    c.put(2, "two");
+    assertThat(raw.exists("memgov:nullkeys:k2")).isEqualTo(1);
+  }
+
+  @Test
   void valuesFromTheThresholdUpAreCompressedInRedisSmallOnesAreNot() {
     var c = cache("cmp", 1 << 20, false);
     c.put(1, value(1, 4096));
