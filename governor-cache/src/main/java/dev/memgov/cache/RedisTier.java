@@ -695,15 +695,21 @@ final class RedisTier implements AutoCloseable {
   public void close() {
     closed = true;
     prober.shutdownNow();
+    // each step on its own: a connection that fails to close still leaves the client and its
+    // threads to shut down
+    StatefulConnection<String, byte[]> c = connection;
+    if (c != null) {
+      quietly("the connection", c::close);
+    }
+    quietly("the client", () -> client.shutdown(Duration.ZERO, Duration.ofSeconds(2)));
+    quietly("the client resources", () -> resources.shutdown(0, 2, TimeUnit.SECONDS));
+  }
+
+  private void quietly(String what, Runnable step) {
     try {
-      StatefulConnection<String, byte[]> c = connection;
-      if (c != null) {
-        c.close();
-      }
-      client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-      resources.shutdown(0, 2, TimeUnit.SECONDS);
+      step.run();
     } catch (RuntimeException e) {
-      LOG.debug("memgov cache '{}': closing L2: {}", cacheName, e.toString());
+      LOG.debug("memgov cache '{}': closing L2, {}: {}", cacheName, what, e.toString());
     }
   }
 }
