@@ -43,7 +43,8 @@ import javax.management.ObjectName;
  *
  * <p>{@link #applyIdleUncommit()} (called when the governor starts) sets the manageable {@code
  * G1PeriodicGCInterval} to the policy's {@code idleUncommitInterval}, so an idle G1 JVM returns
- * committed heap to the OS; {@link #revertIdleUncommit()} (on close) puts the old value back.
+ * committed heap to the OS; {@link #revertIdleUncommit()} (on close) puts the old value back once
+ * no governor in this JVM holds it any more.
  *
  * <p>Its footprint is 0: what a GC or trim frees is not known beforehand (the JVM's figures are in
  * the snapshot). This class is thread-safe.
@@ -75,8 +76,16 @@ public final class JvmGovernable implements Governable {
   private final long configuredBudget;
   private volatile long currentBudget;
   private volatile String lastAction = "ok";
-  private String periodicBefore;
-  private String periodicSet;
+  /** Whether this governable holds {@code G1PeriodicGCInterval} (applied, not yet reverted). */
+  private boolean periodicApplied;
+  /**
+   * {@code G1PeriodicGCInterval} is one per JVM, shared by every governor in it: the value before
+   * the first of them set it is put back when the last of them lets go, whichever order they close in.
+   */
+  private static final Object PERIODIC_LOCK = new Object();
+  private static int periodicHolders;
+  private static String periodicOriginal;
+  private static String periodicLastSet;
   private String minFreeBefore;
   private String maxFreeBefore;
   private boolean released;
@@ -542,36 +551,50 @@ public final class JvmGovernable implements Governable {
     if (!writeable(PERIODIC)) {
       return "idle uncommit skipped: " + PERIODIC + " is not manageable in this JVM";
     }
-    try {
-      String before = hotspot.getVMOption(PERIODIC).getValue();
-      hotspot.setVMOption(PERIODIC, Long.toString(millis));
-      if (periodicBefore == null) {
-        periodicBefore = before;
+    synchronized (PERIODIC_LOCK) {
+      try {
+        String before = hotspot.getVMOption(PERIODIC).getValue();
+        hotspot.setVMOption(PERIODIC, Long.toString(millis));
+        if (!periodicApplied) {
+          if (periodicHolders == 0) {
+            periodicOriginal = before;
+          }
+          periodicHolders++;
+          periodicApplied = true;
+        }
+        periodicLastSet = Long.toString(millis);
+        return PERIODIC + " " + before + " -> " + millis + " ms";
+      } catch (RuntimeException e) {
+        return "idle uncommit skipped: " + e.getMessage();
       }
-      periodicSet = Long.toString(millis);
-      return PERIODIC + " " + before + " -> " + millis + " ms";
-    } catch (RuntimeException e) {
-      return "idle uncommit skipped: " + e.getMessage();
     }
   }
 
   /**
-   * Puts back the {@code G1PeriodicGCInterval} that {@link #applyIdleUncommit()} replaced, unless
-   * someone changed it since. {@link #release()} does this and more.
+   * Lets go of the {@code G1PeriodicGCInterval} that {@link #applyIdleUncommit()} set. The last
+   * governor in this JVM to let go puts back the value from before the first one set it, unless
+   * someone changed it since; while another still holds it, it stays on. {@link #release()} does
+   * this and more.
    */
   public synchronized void revertIdleUncommit() {
-    if (periodicBefore == null) {
+    if (!periodicApplied) {
       return;
     }
-    try {
-      if (periodicSet.equals(hotspot.getVMOption(PERIODIC).getValue())) {
-        hotspot.setVMOption(PERIODIC, periodicBefore);
+    synchronized (PERIODIC_LOCK) {
+      periodicApplied = false;
+      if (--periodicHolders > 0) {
+        return;
       }
-    } catch (RuntimeException e) {
-      // leave it
+      try {
+        if (periodicLastSet.equals(hotspot.getVMOption(PERIODIC).getValue())) {
+          hotspot.setVMOption(PERIODIC, periodicOriginal);
+        }
+      } catch (RuntimeException e) {
+        // leave it
+      }
+      periodicOriginal = null;
+      periodicLastSet = null;
     }
-    periodicBefore = null;
-    periodicSet = null;
   }
 
   private boolean flag(String name) {

@@ -121,6 +121,24 @@ class JvmGovernableTest extends GovernableContractTest {
   }
 
   @Test
+  void twoGovernorsInOneJvmPutTheIdleUncommitIntervalBackWhicheverClosesFirst() {
+    // given two governors in this JVM, each with its own JVM governable and interval
+    JvmGovernable first = new JvmGovernable(GovernorPolicy.builder().idleUncommitInterval(Duration.ofSeconds(7)).build());
+    JvmGovernable second = new JvmGovernable(GovernorPolicy.builder().idleUncommitInterval(Duration.ofSeconds(9)).build());
+    Assumptions.assumeTrue(first.collector().equals("G1"));
+    first.applyIdleUncommit();
+    second.applyIdleUncommit();
+
+    // when the first one closes, the second keeps idle uncommit on
+    first.release();
+    assertThat(HOTSPOT.getVMOption(JvmGovernable.PERIODIC).getValue()).isEqualTo("9000");
+
+    // then when the second one closes too, the JVM's own value is back
+    second.release();
+    assertThat(HOTSPOT.getVMOption(JvmGovernable.PERIODIC).getValue()).isEqualTo(periodicBefore);
+  }
+
+  @Test
   void aZeroIntervalLeavesTheFlagAlone() {
     JvmGovernable jvm = new JvmGovernable(GovernorPolicy.builder().idleUncommitInterval(Duration.ZERO).build());
     assertThat(jvm.applyIdleUncommit()).isEqualTo("idle uncommit left alone (idleUncommitInterval=0)");
