@@ -311,20 +311,37 @@ public final class JvmGovernable implements Governable {
 
   /**
    * Puts back the heap free ratios {@link #tightenHeapFreeRatio()} replaced (maximum first, so
-   * min ≤ max holds at every step), each only if it still holds the value memgov set. When it
-   * fails the values are kept, so the next restore step tries again.
+   * min ≤ max holds at every step), each only if it still holds the value memgov set. A maximum
+   * someone else set meanwhile is kept, and the minimum then goes back only as far as that maximum
+   * allows (HotSpot rejects a minimum above the maximum). When it fails the values are kept, so the
+   * next restore step tries again.
    */
   private String revertHeapFreeRatio() {
     try {
-      if (Integer.toString(TIGHT_MAX_FREE).equals(hotspot.getVMOption(MAX_FREE).getValue())) {
+      String maxNow = hotspot.getVMOption(MAX_FREE).getValue();
+      String maxDone;
+      if (Integer.toString(TIGHT_MAX_FREE).equals(maxNow)) {
         hotspot.setVMOption(MAX_FREE, maxFreeBefore);
+        maxNow = maxFreeBefore;
+        maxDone = MAX_FREE + " back to " + maxFreeBefore + " %";
+      } else {
+        maxDone = MAX_FREE + " kept at " + maxNow + " % (set meanwhile)";
       }
-      if (Integer.toString(TIGHT_MIN_FREE).equals(hotspot.getVMOption(MIN_FREE).getValue())) {
-        hotspot.setVMOption(MIN_FREE, minFreeBefore);
+      String minDone;
+      String minPut = minFreeBefore;
+      String minNow = hotspot.getVMOption(MIN_FREE).getValue();
+      if (Integer.toString(TIGHT_MIN_FREE).equals(minNow)) {
+        String min = Long.parseLong(minFreeBefore) <= Long.parseLong(maxNow) ? minFreeBefore : maxNow;
+        hotspot.setVMOption(MIN_FREE, min);
+        minPut = min;
+        minDone = MIN_FREE + " back to " + min + " %" + (min.equals(minFreeBefore) ? ""
+            : " (not " + minFreeBefore + " %: above " + MAX_FREE + " " + maxNow + " %)");
+      } else {
+        minDone = MIN_FREE + " kept at " + minNow + " %" + (minNow.equals(minFreeBefore) ? "" : " (set meanwhile)");
       }
-      String done = MAX_FREE + " back to " + maxFreeBefore + " %, " + MIN_FREE + " back to " + minFreeBefore + " %";
+      String done = maxDone + ", " + minDone;
       restoredMax = maxFreeBefore;
-      restoredMin = minFreeBefore;
+      restoredMin = minPut;
       maxFreeBefore = null;
       minFreeBefore = null;
       return done;
