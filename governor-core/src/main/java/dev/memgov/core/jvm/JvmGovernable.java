@@ -34,8 +34,9 @@ import javax.management.ObjectName;
  * or no GC may run, and puts them back at the first restore step when calm, or on {@link
  * #release()}. (Parallel returns committed
  * heap only through its own adaptive sizing, which a GC request does not speed up.) Under ZGC or Shenandoah it also lowers the manageable {@code
- * SoftMaxHeapSize} (its budget, in bytes) and restores it in steps when calm. Each action that
- * cannot run here is skipped with the reason in the report.
+ * SoftMaxHeapSize} (its budget, in bytes) and restores it in steps when calm; a value someone
+ * else set meanwhile is kept (neither lowered nor restored over, nor put back on release). Each
+ * action that cannot run here is skipped with the reason in the report.
  *
  * <p>A {@code light} reclaim with trigger {@link Trigger#IDLE} — the governor's idle give-back,
  * once per idle period — runs {@link #idleGiveBack()}: one GC with {@code MaxHeapFreeRatio}
@@ -193,6 +194,11 @@ public final class JvmGovernable implements Governable {
     if (!softMaxAdjustable || current >= configuredBudget) {
       return RestoreResult.complete();
     }
+    long now = longOption(SOFT_MAX);
+    if (now >= 0 && now != current) { // someone else's value now: theirs to keep
+      currentBudget = configuredBudget;
+      return RestoreResult.step(SOFT_MAX + " set meanwhile to " + now + ": left alone", true);
+    }
     long next = request.next(current, configuredBudget);
     try {
       hotspot.setVMOption(SOFT_MAX, Long.toString(next));
@@ -207,9 +213,13 @@ public final class JvmGovernable implements Governable {
     if (released) {
       return SOFT_MAX + " left alone: the governor is closed";
     }
+    long current = currentBudget;
+    long now = longOption(SOFT_MAX);
+    if (now >= 0 && now != current) {
+      return SOFT_MAX + " left alone: set to " + now + " by someone else";
+    }
     long used = memory.getHeapMemoryUsage().getUsed();
     long target = Math.max(used + used / 4, configuredBudget / 4);
-    long current = currentBudget;
     if (target >= current) {
       return SOFT_MAX + " kept at " + current + " (heap in use " + used + ")";
     }
@@ -485,7 +495,9 @@ public final class JvmGovernable implements Governable {
     }
     if (softMaxAdjustable && currentBudget < configuredBudget) {
       try {
-        hotspot.setVMOption(SOFT_MAX, Long.toString(configuredBudget));
+        if (longOption(SOFT_MAX) == currentBudget) { // else someone else's value now: theirs to keep
+          hotspot.setVMOption(SOFT_MAX, Long.toString(configuredBudget));
+        }
         currentBudget = configuredBudget;
       } catch (RuntimeException e) {
         // leave it
