@@ -90,8 +90,13 @@ public final class JvmGovernable implements Governable {
   private String minFreeBefore;
   private String maxFreeBefore;
   private boolean released;
-  private String restoredMin;
-  private String restoredMax;
+  /**
+   * The heap free ratios memgov last put back, JVM-wide: a put-back leaves them with origin {@code
+   * MANAGEMENT}, and every JVM governable of this JVM (the next governor's too) must still take
+   * them for the JVM's own choice, not the command line's.
+   */
+  private static volatile String restoredMin;
+  private static volatile String restoredMax;
 
   /** A JVM governable for this JVM, acting as {@code policy} allows. */
   public JvmGovernable(GovernorPolicy policy) {

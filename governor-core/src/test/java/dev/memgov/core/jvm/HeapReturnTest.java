@@ -96,4 +96,22 @@ class HeapReturnTest {
     assertThat(p.get("maxFreeAfterRelease")).isEqualTo("20");
     assertThat(p.get("minFreeAfterRelease")).isEqualTo("20");
   }
+
+  @Test
+  void aLaterGovernorInTheSameJvmStillTakesTheRatiosMemgovPutBackForTheJvmsOwn() throws Exception {
+    // given a governor whose idle give-back put the ratios back (origin: management) and which closed
+    MemoryCgroup.Result r = MemoryCgroup.runPlain(
+        MemoryCgroup.javaCommand(List.of("-XX:+UseG1GC", "-Xmx64m"), NextGovernorRatioProbe.class), Duration.ofSeconds(60));
+    assertThat(r.exitCode()).as(r.stderr()).isZero();
+    Map<String, String> p = r.properties();
+    assertThat(p.get("idle")).contains("ratios back to MaxHeapFreeRatio 70 %, MinHeapFreeRatio 40 %");
+
+    // when the next governor in this JVM meets container pressure, it tightens them as the first would have
+    assertThat(p.get("action")).contains("MaxHeapFreeRatio 70 -> 30 %");
+    assertThat(p.get("maxFreeUnderPressure")).isEqualTo("30");
+
+    // then it puts them back on close
+    assertThat(p.get("maxFreeAfterRelease")).isEqualTo("70");
+    assertThat(p.get("minFreeAfterRelease")).isEqualTo("40");
+  }
 }
