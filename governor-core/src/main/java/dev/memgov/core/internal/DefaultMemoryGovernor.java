@@ -220,7 +220,8 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
       executor = null;
       try {
         sensor.close();
-      } catch (RuntimeException e) {
+      } catch (Throwable e) { // an Error from a custom sensor must not leave the thread and the JVM flags behind
+        Failures.rethrowIfFatal(e);
         LOG.warn("memgov '{}': closing the sensor failed", name, e);
       }
       if (jmx != null) {
@@ -248,12 +249,15 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
       }
     }
     // after the governor thread has stopped (a tick already queued can no longer change a flag
-    // again); release() also makes any later reclaim on this JVM governable leave the flags alone
+    // again); release() also makes any later reclaim on this JVM governable leave the flags alone.
+    // The JVM flags first, so that no other governable's give-back can keep them from being put back.
     for (Governable g : governables) {
       if (g instanceof JvmGovernable) {
         ((JvmGovernable) g).release();
       }
-      if (stopped) {
+    }
+    if (stopped) {
+      for (Governable g : governables) {
         giveBack(g);
       }
     }
@@ -279,7 +283,8 @@ public final class DefaultMemoryGovernor implements MemoryGovernor {
       for (int i = 0; i < GIVE_BACK_STEPS && g.restorePending(); i++) {
         g.restore(new RestoreRequest(100));
       }
-    } catch (RuntimeException | LinkageError | AssertionError e) {
+    } catch (Throwable e) { // isolated like a failing reclaim: VirtualMachineErrors too, the others still grow back
+      Failures.rethrowIfFatal(e);
       LOG.warn("memgov '{}': growing '{}' back to its configured budget failed", name, g.name(), e);
     }
   }

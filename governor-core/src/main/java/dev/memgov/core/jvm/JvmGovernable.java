@@ -34,8 +34,9 @@ import javax.management.ObjectName;
  * or no GC may run, and puts them back at the first restore step when calm, or on {@link
  * #release()}. (Parallel returns committed
  * heap only through its own adaptive sizing, which a GC request does not speed up.) Under ZGC or Shenandoah it also lowers the manageable {@code
- * SoftMaxHeapSize} (its budget, in bytes) and restores it in steps when calm. Each action that
- * cannot run here is skipped with the reason in the report.
+ * SoftMaxHeapSize} (its budget, in bytes) and restores it in steps when calm; a value someone
+ * else set meanwhile is kept (neither lowered nor restored over, nor put back on release). Each
+ * action that cannot run here is skipped with the reason in the report.
  *
  * <p>A {@code light} reclaim with trigger {@link Trigger#IDLE} — the governor's idle give-back,
  * once per idle period — runs {@link #idleGiveBack()}: one GC with {@code MaxHeapFreeRatio}
@@ -43,7 +44,8 @@ import javax.management.ObjectName;
  *
  * <p>{@link #applyIdleUncommit()} (called when the governor starts) sets the manageable {@code
  * G1PeriodicGCInterval} to the policy's {@code idleUncommitInterval}, so an idle G1 JVM returns
- * committed heap to the OS; {@link #revertIdleUncommit()} (on close) puts the old value back.
+ * committed heap to the OS; {@link #revertIdleUncommit()} (on close) puts the old value back once
+ * no governor in this JVM holds it any more.
  *
  * <p>Its footprint is 0: what a GC or trim frees is not known beforehand (the JVM's figures are in
  * the snapshot). This class is thread-safe.
@@ -75,13 +77,26 @@ public final class JvmGovernable implements Governable {
   private final long configuredBudget;
   private volatile long currentBudget;
   private volatile String lastAction = "ok";
-  private String periodicBefore;
-  private String periodicSet;
+  /** Whether this governable holds {@code G1PeriodicGCInterval} (applied, not yet reverted). */
+  private boolean periodicApplied;
+  /**
+   * {@code G1PeriodicGCInterval} is one per JVM, shared by every governor in it: the value before
+   * the first of them set it is put back when the last of them lets go, whichever order they close in.
+   */
+  private static final Object PERIODIC_LOCK = new Object();
+  private static int periodicHolders;
+  private static String periodicOriginal;
+  private static String periodicLastSet;
   private String minFreeBefore;
   private String maxFreeBefore;
   private boolean released;
-  private String restoredMin;
-  private String restoredMax;
+  /**
+   * The heap free ratios memgov last put back, JVM-wide: a put-back leaves them with origin {@code
+   * MANAGEMENT}, and every JVM governable of this JVM (the next governor's too) must still take
+   * them for the JVM's own choice, not the command line's.
+   */
+  private static volatile String restoredMin;
+  private static volatile String restoredMax;
 
   /** A JVM governable for this JVM, acting as {@code policy} allows. */
   public JvmGovernable(GovernorPolicy policy) {
@@ -184,6 +199,11 @@ public final class JvmGovernable implements Governable {
     if (!softMaxAdjustable || current >= configuredBudget) {
       return RestoreResult.complete();
     }
+    long now = longOption(SOFT_MAX);
+    if (now >= 0 && now != current) { // someone else's value now: theirs to keep
+      currentBudget = configuredBudget;
+      return RestoreResult.step(SOFT_MAX + " set meanwhile to " + now + ": left alone", true);
+    }
     long next = request.next(current, configuredBudget);
     try {
       hotspot.setVMOption(SOFT_MAX, Long.toString(next));
@@ -198,9 +218,13 @@ public final class JvmGovernable implements Governable {
     if (released) {
       return SOFT_MAX + " left alone: the governor is closed";
     }
+    long current = currentBudget;
+    long now = longOption(SOFT_MAX);
+    if (now >= 0 && now != current) {
+      return SOFT_MAX + " left alone: set to " + now + " by someone else";
+    }
     long used = memory.getHeapMemoryUsage().getUsed();
     long target = Math.max(used + used / 4, configuredBudget / 4);
-    long current = currentBudget;
     if (target >= current) {
       return SOFT_MAX + " kept at " + current + " (heap in use " + used + ")";
     }
@@ -302,20 +326,37 @@ public final class JvmGovernable implements Governable {
 
   /**
    * Puts back the heap free ratios {@link #tightenHeapFreeRatio()} replaced (maximum first, so
-   * min ≤ max holds at every step), each only if it still holds the value memgov set. When it
-   * fails the values are kept, so the next restore step tries again.
+   * min ≤ max holds at every step), each only if it still holds the value memgov set. A maximum
+   * someone else set meanwhile is kept, and the minimum then goes back only as far as that maximum
+   * allows (HotSpot rejects a minimum above the maximum). When it fails the values are kept, so the
+   * next restore step tries again.
    */
   private String revertHeapFreeRatio() {
     try {
-      if (Integer.toString(TIGHT_MAX_FREE).equals(hotspot.getVMOption(MAX_FREE).getValue())) {
+      String maxNow = hotspot.getVMOption(MAX_FREE).getValue();
+      String maxDone;
+      if (Integer.toString(TIGHT_MAX_FREE).equals(maxNow)) {
         hotspot.setVMOption(MAX_FREE, maxFreeBefore);
+        maxNow = maxFreeBefore;
+        maxDone = MAX_FREE + " back to " + maxFreeBefore + " %";
+      } else {
+        maxDone = MAX_FREE + " kept at " + maxNow + " % (set meanwhile)";
       }
-      if (Integer.toString(TIGHT_MIN_FREE).equals(hotspot.getVMOption(MIN_FREE).getValue())) {
-        hotspot.setVMOption(MIN_FREE, minFreeBefore);
+      String minDone;
+      String minPut = minFreeBefore;
+      String minNow = hotspot.getVMOption(MIN_FREE).getValue();
+      if (Integer.toString(TIGHT_MIN_FREE).equals(minNow)) {
+        String min = Long.parseLong(minFreeBefore) <= Long.parseLong(maxNow) ? minFreeBefore : maxNow;
+        hotspot.setVMOption(MIN_FREE, min);
+        minPut = min;
+        minDone = MIN_FREE + " back to " + min + " %" + (min.equals(minFreeBefore) ? ""
+            : " (not " + minFreeBefore + " %: above " + MAX_FREE + " " + maxNow + " %)");
+      } else {
+        minDone = MIN_FREE + " kept at " + minNow + " %" + (minNow.equals(minFreeBefore) ? "" : " (set meanwhile)");
       }
-      String done = MAX_FREE + " back to " + maxFreeBefore + " %, " + MIN_FREE + " back to " + minFreeBefore + " %";
+      String done = maxDone + ", " + minDone;
       restoredMax = maxFreeBefore;
-      restoredMin = minFreeBefore;
+      restoredMin = minPut;
       maxFreeBefore = null;
       minFreeBefore = null;
       return done;
@@ -459,7 +500,9 @@ public final class JvmGovernable implements Governable {
     }
     if (softMaxAdjustable && currentBudget < configuredBudget) {
       try {
-        hotspot.setVMOption(SOFT_MAX, Long.toString(configuredBudget));
+        if (longOption(SOFT_MAX) == currentBudget) { // else someone else's value now: theirs to keep
+          hotspot.setVMOption(SOFT_MAX, Long.toString(configuredBudget));
+        }
         currentBudget = configuredBudget;
       } catch (RuntimeException e) {
         // leave it
@@ -542,36 +585,50 @@ public final class JvmGovernable implements Governable {
     if (!writeable(PERIODIC)) {
       return "idle uncommit skipped: " + PERIODIC + " is not manageable in this JVM";
     }
-    try {
-      String before = hotspot.getVMOption(PERIODIC).getValue();
-      hotspot.setVMOption(PERIODIC, Long.toString(millis));
-      if (periodicBefore == null) {
-        periodicBefore = before;
+    synchronized (PERIODIC_LOCK) {
+      try {
+        String before = hotspot.getVMOption(PERIODIC).getValue();
+        hotspot.setVMOption(PERIODIC, Long.toString(millis));
+        if (!periodicApplied) {
+          if (periodicHolders == 0) {
+            periodicOriginal = before;
+          }
+          periodicHolders++;
+          periodicApplied = true;
+        }
+        periodicLastSet = Long.toString(millis);
+        return PERIODIC + " " + before + " -> " + millis + " ms";
+      } catch (RuntimeException e) {
+        return "idle uncommit skipped: " + e.getMessage();
       }
-      periodicSet = Long.toString(millis);
-      return PERIODIC + " " + before + " -> " + millis + " ms";
-    } catch (RuntimeException e) {
-      return "idle uncommit skipped: " + e.getMessage();
     }
   }
 
   /**
-   * Puts back the {@code G1PeriodicGCInterval} that {@link #applyIdleUncommit()} replaced, unless
-   * someone changed it since. {@link #release()} does this and more.
+   * Lets go of the {@code G1PeriodicGCInterval} that {@link #applyIdleUncommit()} set. The last
+   * governor in this JVM to let go puts back the value from before the first one set it, unless
+   * someone changed it since; while another still holds it, it stays on. {@link #release()} does
+   * this and more.
    */
   public synchronized void revertIdleUncommit() {
-    if (periodicBefore == null) {
+    if (!periodicApplied) {
       return;
     }
-    try {
-      if (periodicSet.equals(hotspot.getVMOption(PERIODIC).getValue())) {
-        hotspot.setVMOption(PERIODIC, periodicBefore);
+    synchronized (PERIODIC_LOCK) {
+      periodicApplied = false;
+      if (--periodicHolders > 0) {
+        return;
       }
-    } catch (RuntimeException e) {
-      // leave it
+      try {
+        if (periodicLastSet.equals(hotspot.getVMOption(PERIODIC).getValue())) {
+          hotspot.setVMOption(PERIODIC, periodicOriginal);
+        }
+      } catch (RuntimeException e) {
+        // leave it
+      }
+      periodicOriginal = null;
+      periodicLastSet = null;
     }
-    periodicBefore = null;
-    periodicSet = null;
   }
 
   private boolean flag(String name) {

@@ -6,6 +6,7 @@ import dev.memgov.core.testkit.MemoryCgroup;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -76,5 +77,41 @@ class HeapReturnTest {
     assertThat(p.get("action")).contains("heap free ratio left alone: set on the command line");
     assertThat(p.get("maxFreeUnderPressure")).isEqualTo("50");
     assertThat(p.get("pendingUnderPressure")).isEqualTo("false");
+  }
+
+  @Test
+  void aMaximumTheOwnerLoweredBelowTheOldMinimumDoesNotKeepTheRestorePendingForEver() throws Exception {
+    // given ratios lowered under container pressure (30/10), and the owner then sets MaxHeapFreeRatio 20,
+    // below the JVM's own MinHeapFreeRatio 40
+    MemoryCgroup.Result r = MemoryCgroup.runPlain(
+        MemoryCgroup.javaCommand(List.of("-XX:+UseG1GC", "-Xmx64m"), OwnerRatioProbe.class), Duration.ofSeconds(60));
+    assertThat(r.exitCode()).as(r.stderr()).isZero();
+    Map<String, String> p = r.properties();
+    assertThat(p.get("action")).contains("MaxHeapFreeRatio 70 -> 30 %");
+
+    // when calm: the first restore step is done with the ratios, the owner's maximum is kept and
+    // the minimum goes back as far as that maximum allows
+    assertThat(p.get("restore")).contains("MinHeapFreeRatio back to 20 %");
+    assertThat(p.get("pendingAfterRestore")).isEqualTo("false");
+    assertThat(p.get("maxFreeAfterRelease")).isEqualTo("20");
+    assertThat(p.get("minFreeAfterRelease")).isEqualTo("20");
+  }
+
+  @Test
+  void aLaterGovernorInTheSameJvmStillTakesTheRatiosMemgovPutBackForTheJvmsOwn() throws Exception {
+    // given a governor whose idle give-back put the ratios back (origin: management) and which closed
+    MemoryCgroup.Result r = MemoryCgroup.runPlain(
+        MemoryCgroup.javaCommand(List.of("-XX:+UseG1GC", "-Xmx64m"), NextGovernorRatioProbe.class), Duration.ofSeconds(60));
+    assertThat(r.exitCode()).as(r.stderr()).isZero();
+    Map<String, String> p = r.properties();
+    assertThat(p.get("idle")).contains("ratios back to MaxHeapFreeRatio 70 %, MinHeapFreeRatio 40 %");
+
+    // when the next governor in this JVM meets container pressure, it tightens them as the first would have
+    assertThat(p.get("action")).contains("MaxHeapFreeRatio 70 -> 30 %");
+    assertThat(p.get("maxFreeUnderPressure")).isEqualTo("30");
+
+    // then it puts them back on close
+    assertThat(p.get("maxFreeAfterRelease")).isEqualTo("70");
+    assertThat(p.get("minFreeAfterRelease")).isEqualTo("40");
   }
 }

@@ -49,4 +49,25 @@ class JvmGovernableCollectorsTest {
     assertThat(p.get("restored")).isEqualTo(Long.toString(configured));
     assertThat(p.get("softMaxAfterRestore")).isEqualTo(Long.toString(configured));
   }
+
+  @Test
+  void underZgcASoftMaxHeapSizeTheOwnerSetMeanwhileIsNeitherRestoredOverNorPutBackOnClose() throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    assumeTrue(MemoryCgroup.runPlain(List.of(java, "-XX:+UseZGC", "-version"), Duration.ofSeconds(30)).exitCode() == 0,
+        () -> "this JVM does not offer ZGC");
+    // given SoftMaxHeapSize lowered under pressure, and the owner then sets it to 40 MiB
+    String owners = Long.toString(40L << 20);
+    MemoryCgroup.Result r = MemoryCgroup.runPlain(
+        MemoryCgroup.javaCommand(List.of("-XX:+UseZGC", "-Xmx128m"), OwnerSoftMaxProbe.class, owners),
+        Duration.ofSeconds(60));
+    assertThat(r.exitCode()).as(r.stderr()).isZero();
+    Map<String, String> p = r.properties();
+    assertThat(Long.parseLong(p.get("reduced"))).isLessThan(128L << 20).isNotEqualTo(40L << 20);
+
+    // when calm, and when the governor closes, the owner's value stays
+    assertThat(p.get("restore")).contains("set meanwhile");
+    assertThat(p.get("softMaxAfterRestore")).isEqualTo(owners);
+    assertThat(p.get("pendingAfterRestore")).isEqualTo("false");
+    assertThat(p.get("softMaxAfterRelease")).isEqualTo(owners);
+  }
 }

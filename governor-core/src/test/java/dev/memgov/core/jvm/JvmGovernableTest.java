@@ -11,13 +11,18 @@ import dev.memgov.core.GovernorPolicy;
 import dev.memgov.core.MemoryGovernor;
 import dev.memgov.core.ReclaimRequest;
 import dev.memgov.core.ReclaimResult;
+import dev.memgov.core.RebuildCost;
+import dev.memgov.core.RestoreRequest;
+import dev.memgov.core.RestoreResult;
 import dev.memgov.core.Trigger;
+import dev.memgov.core.internal.TestGovernable;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /** The JVM governable against this real JVM: real GC, real native trim, real manageable flags. */
@@ -116,6 +121,24 @@ class JvmGovernableTest extends GovernableContractTest {
   }
 
   @Test
+  void twoGovernorsInOneJvmPutTheIdleUncommitIntervalBackWhicheverClosesFirst() {
+    // given two governors in this JVM, each with its own JVM governable and interval
+    JvmGovernable first = new JvmGovernable(GovernorPolicy.builder().idleUncommitInterval(Duration.ofSeconds(7)).build());
+    JvmGovernable second = new JvmGovernable(GovernorPolicy.builder().idleUncommitInterval(Duration.ofSeconds(9)).build());
+    Assumptions.assumeTrue(first.collector().equals("G1"));
+    first.applyIdleUncommit();
+    second.applyIdleUncommit();
+
+    // when the first one closes, the second keeps idle uncommit on
+    first.release();
+    assertThat(HOTSPOT.getVMOption(JvmGovernable.PERIODIC).getValue()).isEqualTo("9000");
+
+    // then when the second one closes too, the JVM's own value is back
+    second.release();
+    assertThat(HOTSPOT.getVMOption(JvmGovernable.PERIODIC).getValue()).isEqualTo(periodicBefore);
+  }
+
+  @Test
   void aZeroIntervalLeavesTheFlagAlone() {
     JvmGovernable jvm = new JvmGovernable(GovernorPolicy.builder().idleUncommitInterval(Duration.ZERO).build());
     assertThat(jvm.applyIdleUncommit()).isEqualTo("idle uncommit left alone (idleUncommitInterval=0)");
@@ -138,6 +161,35 @@ class JvmGovernableTest extends GovernableContractTest {
     }
     assertThat(HOTSPOT.getVMOption(JvmGovernable.PERIODIC).getValue()).isEqualTo(periodicBefore);
     assertThat(MemoryGovernor.builder().jmxEnabled(false).jvmGovernable(false).build().governables()).isEmpty();
+  }
+
+  @Test
+  void closePutsTheFlagBackEvenWhenAnotherGovernableThrowsAnErrorWhileGrowingBack() {
+    // given a G1 governor that set G1PeriodicGCInterval, and a governable whose restore overflows the stack
+    TestGovernable broken = new TestGovernable("broken", RebuildCost.CHEAP, 1 << 20) {
+      @Override
+      public boolean restorePending() {
+        return true;
+      }
+
+      @Override
+      public RestoreResult restore(RestoreRequest request) {
+        throw new StackOverflowError("restore");
+      }
+    };
+    MemoryGovernor g = MemoryGovernor.builder().name("jvm-close-error").jmxEnabled(false).governable(broken)
+        .policy(GovernorPolicy.builder().timerTriggerEnabled(false).idleUncommitInterval(Duration.ofSeconds(7)).build())
+        .build();
+    Assumptions.assumeTrue(((JvmGovernable) g.governables().get(1)).collector().equals("G1"));
+    g.start();
+    assertThat(HOTSPOT.getVMOption(JvmGovernable.PERIODIC).getValue()).isEqualTo("7000");
+
+    // when it closes
+    g.close();
+
+    // then the JVM flag is put back all the same, and close() itself did not fail
+    assertThat(HOTSPOT.getVMOption(JvmGovernable.PERIODIC).getValue()).isEqualTo(periodicBefore);
+    assertThat(g.isRunning()).isFalse();
   }
 
   @Test
