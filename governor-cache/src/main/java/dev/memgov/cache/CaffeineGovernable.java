@@ -117,6 +117,10 @@ public final class CaffeineGovernable implements ClearableCache {
     }
     return weighted ? eviction(c).weightedSize().orElse(0) : c.estimatedSize() * bytesPerEntry;
   }
+    long entries = c.estimatedSize();
+    // saturates: a large bytesPerEntry times the entries would wrap to a negative footprint
+    return entries > Long.MAX_VALUE / bytesPerEntry ? Long.MAX_VALUE : entries * bytesPerEntry;
+  }
 
   @Override
   public String budgetUnit() {
@@ -199,8 +203,9 @@ public final class CaffeineGovernable implements ClearableCache {
     }
   }
 
+  /** {@code a / b} rounded up, for {@code a >= 0, b > 0}; {@code a + b - 1} would overflow near Long.MAX_VALUE. */
   private static long ceilDiv(long a, long b) {
-    return (a + b - 1) / b;
+    return a / b + (a % b == 0 ? 0 : 1);
   }
 
   @Override

@@ -186,6 +186,21 @@ class CaffeineGovernableTest {
   }
 
   @Test
+  void aSizeBoundedCacheAskedForMoreBytesThanLongCanRoundUpIsStillCut() {
+    // Given a full size-bounded cache
+    Cache<Integer, String> cache = Caffeine.newBuilder().maximumSize(100).executor(Runnable::run).build();
+    for (int i = 0; i < 100; i++) {
+      cache.put(i, "v");
+    }
+    CaffeineGovernable g = CaffeineGovernable.adopt("sized", cache);
+    // When standard runs with the largest target a request can carry
+    ReclaimResult r = g.reclaim(new ReclaimRequest(CleanupLevel.STANDARD, Long.MAX_VALUE, Trigger.API));
+    // Then it is cut as far as standard allows (half of what it holds), as for any target above it
+    assertThat(r.action()).startsWith("budget 100 -> 50 entries");
+    assertThat(cache.policy().eviction().orElseThrow().getMaximum()).isEqualTo(50);
+  }
+
+  @Test
   void badArgumentsAreRejected() {
     assertThatThrownBy(() -> CaffeineGovernable.adopt(" ", Caffeine.newBuilder().build()))
         .hasMessage("name must not be blank, but was ' '");
