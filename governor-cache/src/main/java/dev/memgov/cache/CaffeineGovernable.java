@@ -115,8 +115,9 @@ public final class CaffeineGovernable implements ClearableCache {
     if (c == null) {
       return 0;
     }
-    return weighted ? eviction(c).weightedSize().orElse(0) : c.estimatedSize() * bytesPerEntry;
-  }
+    if (weighted) {
+      return eviction(c).weightedSize().orElse(0);
+    }
     long entries = c.estimatedSize();
     // saturates: a large bytesPerEntry times the entries would wrap to a negative footprint
     return entries > Long.MAX_VALUE / bytesPerEntry ? Long.MAX_VALUE : entries * bytesPerEntry;

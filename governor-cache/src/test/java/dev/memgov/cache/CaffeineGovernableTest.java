@@ -201,6 +201,19 @@ class CaffeineGovernableTest {
   }
 
   @Test
+  void theFootprintOfAnEntryCountedCacheDoesNotOverflow() {
+    // Given a cache estimated at a very large size per entry
+    Cache<Integer, String> cache = Caffeine.newBuilder().maximumSize(100).executor(Runnable::run).build();
+    for (int i = 0; i < 3; i++) {
+      cache.put(i, "v");
+    }
+    CaffeineGovernable g = CaffeineGovernable.adopt("big-entries", cache, Long.MAX_VALUE / 2);
+    // When its footprint is read, Then it saturates instead of wrapping to a negative figure
+    assertThat(g.footprintBytes()).isEqualTo(Long.MAX_VALUE);
+    assertThat(g.clear(CacheTier.L1).l1Bytes()).isEqualTo(Long.MAX_VALUE);
+  }
+
+  @Test
   void badArgumentsAreRejected() {
     assertThatThrownBy(() -> CaffeineGovernable.adopt(" ", Caffeine.newBuilder().build()))
         .hasMessage("name must not be blank, but was ' '");
