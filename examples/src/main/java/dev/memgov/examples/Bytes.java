@@ -1,11 +1,24 @@
 package dev.memgov.examples;
 
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /** Parses and prints byte sizes for the command line and the status line. Stateless and thread-safe. */
 final class Bytes {
 
+  /** A plain decimal: digits with an optional fraction; no sign, exponent, hex or d/f suffix. */
+  private static final Pattern DECIMAL = Pattern.compile("[0-9]+(\\.[0-9]*)?|\\.[0-9]+");
+
   private Bytes() {}
+
+  /**
+   * {@code text} as a plain decimal ({@code 12}, {@code 0.5}, {@code .5}), or NaN for anything else,
+   * including what {@link Double#parseDouble} also reads ({@code 1e3}, {@code 64d}, {@code 0x1p4}).
+   */
+  static double decimal(String text) {
+    String s = text.trim();
+    return DECIMAL.matcher(s).matches() ? Double.parseDouble(s) : Double.NaN;
+  }
 
   /**
    * Parses {@code 4096}, {@code 512k}, {@code 0.5k}, {@code 256m}, {@code 2g}, {@code 16KiB}
@@ -28,13 +41,8 @@ final class Bytes {
         s = s.substring(0, s.length() - 1).trim();
       }
     }
-    double n;
-    try {
-      n = Double.parseDouble(s);
-    } catch (NumberFormatException e) {
-      n = Double.NaN;
-    }
-    if (!(n >= 0) || n * unit > Long.MAX_VALUE / 2 || s.contains("e") || s.contains("inf")) {
+    double n = decimal(s);
+    if (!(n >= 0) || n * unit > Long.MAX_VALUE / 2) {
       throw new IllegalArgumentException("not a size: '" + text + "'");
     }
     return Math.round(n * unit);

@@ -337,12 +337,7 @@ final class DemoOptions {
       String s = v.trim();
       long bytes;
       if (s.endsWith("%")) {
-        double percent;
-        try {
-          percent = Double.parseDouble(s.substring(0, s.length() - 1).trim());
-        } catch (NumberFormatException e) {
-          percent = Double.NaN;
-        }
+        double percent = Bytes.decimal(s.substring(0, s.length() - 1));
         if (!(percent >= 0 && percent <= 100)) {
           throw new UsageException(flag + " must be a size (e.g. 256m) or a share of the max heap between 0% and"
               + " 100%, but was '" + v + "'");
@@ -386,12 +381,7 @@ final class DemoOptions {
     }
 
     private static double doubleIn(String flag, String v, double min, double max) throws UsageException {
-      double d;
-      try {
-        d = Double.parseDouble(v.trim());
-      } catch (NumberFormatException e) {
-        d = Double.NaN;
-      }
+      double d = Bytes.decimal(v);
       if (!(d >= min && d <= max)) {
         throw new UsageException(flag + " must be a number between " + min + " and " + max + ", but was '" + v + "'");
       }

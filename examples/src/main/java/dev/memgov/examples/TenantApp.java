@@ -267,7 +267,7 @@ public final class TenantApp implements AutoCloseable {
       ticker.schedule(() -> {
         workload.pause();
         spikes.close();
-        status.event("memgov demo: load stopped after " + options.loadFor.toSeconds() + " s; idle from now on");
+        status.event("memgov demo: load stopped after " + durationText(options.loadFor) + "; idle from now on");
       }, options.loadFor.toMillis(), TimeUnit.MILLISECONDS);
     }
     Duration every = options.statusInterval != null ? options.statusInterval
@@ -283,6 +283,11 @@ public final class TenantApp implements AutoCloseable {
     status.event("memgov demo listening on " + base + "  (try: curl " + base + "/api/memory ; curl " + base
         + "/metrics ; Ctrl-C stops)");
     started = true;
+  }
+
+  /** {@code 300ms}, {@code 20s}, {@code 1m30s}: the duration as a flag takes it, to the millisecond. */
+  static String durationText(Duration d) {
+    return d.toMillis() % 1000 != 0 ? d.toMillis() + "ms" : d.toString().substring(2).toLowerCase(Locale.ROOT);
   }
 
   /** The bound HTTP port (the free one picked for {@code --port 0}). */

@@ -125,4 +125,33 @@ class DemoOptionsTest {
         .isInstanceOf(DemoOptions.UsageException.class)
         .hasMessage(message);
   }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+    "--spike 64d|--spike must be a size (e.g. 256m) or a share of the max heap (e.g. 25%), but was '64d'",
+    "--spike 10f%|--spike must be a size (e.g. 256m) or a share of the max heap between 0% and 100%, but was '10f%'",
+    "--l1-budget 0x1p30|--l1-budget must be a size (e.g. 256m) or a share of the max heap (e.g. 25%), but was '0x1p30'",
+    "--l1-budget 1e1%|--l1-budget must be a size (e.g. 256m) or a share of the max heap between 0% and 100%, but was '1e1%'",
+    "--value-size 100f-200d|--value-size must be MIN-MAX or one size (e.g. 0.5k-16k or 4k), but was '100f-200d'",
+    "--skew 1d|--skew must be a number between 0.0 and 5.0, but was '1d'",
+    "--skew 0x1p0|--skew must be a number between 0.0 and 5.0, but was '0x1p0'",
+  })
+  void numbersInJavaLiteralFormsAreRefusedLikeAnyOtherBadNumber(String args, String message) {
+    // Given a number Double.parseDouble reads but the help does not offer (a d or f suffix, hex)
+    // When it is parsed, Then it is refused with the flag's message instead of being read as bytes or a share
+    assertThatThrownBy(() -> parse(args.split(" ")))
+        .isInstanceOf(DemoOptions.UsageException.class)
+        .hasMessage(message);
+  }
+
+  @Test
+  void plainDecimalsStillParse() throws Exception {
+    // Given the forms the help offers, When parsed, Then they read as before
+    DemoOptions o = parse("--spike", "0.5k", "--l1-budget", "12.5%", "--value-size", ".5k-16KiB", "--skew", "1.");
+    assertThat(o.spikeBytes).isEqualTo(512);
+    assertThat(o.l1Budget).isEqualTo(HEAP / 8);
+    assertThat(o.valueMin).isEqualTo(512);
+    assertThat(o.valueMax).isEqualTo(16 * 1024);
+    assertThat(o.skew).isEqualTo(1.0);
+  }
 }

@@ -113,4 +113,25 @@ class TenantAppTest {
     assertThat(server.queryNames(new ObjectName("dev.memgov:*"), null)).isEmpty();
     assertThat(out()).doesNotContain("stopped cleanly").doesNotContain("listening");
   }
+
+  @Test
+  void theLoadStoppedLineSaysHowLongALoadForUnderASecondRan() throws Exception {
+    // Given a run with --load-for 300ms
+    TenantApp.Launch launch = launch(Map.of(), "--port", "0", "--rate", "50", "--keys", "100", "--spike", "0",
+        "--l1-budget", "8m", "--load-for", "300ms", "--no-governor");
+    TenantApp app = new TenantApp(launch.options(), Map.of(),
+        new StatusLine(new PrintStream(out, true, StandardCharsets.UTF_8), false, () -> 80));
+    try {
+      // When it has run that long
+      app.start();
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+      while (!out().contains("load stopped") && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+    } finally {
+      app.close();
+    }
+    // Then the line gives the time it was asked for, not "0 s"
+    assertThat(out()).contains("memgov demo: load stopped after 300ms; idle from now on");
+  }
 }

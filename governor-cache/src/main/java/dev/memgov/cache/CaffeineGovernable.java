@@ -38,6 +38,13 @@ import org.slf4j.LoggerFactory;
  * minimum (for example, an empty one) is left alone by {@code standard} and {@code aggressive}:
  * its maximum stays where it is.
  *
+ * <p>The configured budget is the cache's maximum when adopted. A maximum the owner sets later
+ * ({@code policy().eviction().get().setMaximum}: any value other than the one this class last set
+ * or saw) becomes the configured budget from then on, so a restore never undoes it; the governor
+ * sees it when it next calls {@link #restorePending}, {@link #reclaim} or {@link #restore}. A
+ * maximum set by hand to exactly the value a cut had set cannot be told apart from it and stays
+ * the governor's.
+ *
  * <p>Holds the cache weakly: a cache the application dropped is not kept alive. Once it is
  * collected, its footprint is 0 and it has no restore pending.
  *
@@ -57,9 +64,10 @@ public final class CaffeineGovernable implements ClearableCache {
   private final boolean bounded;
   private final boolean weighted;
   private final long bytesPerEntry;
-  private final long configured;
-  private final long minimum;
+  private volatile long configured;
   private volatile long current;
+  /** The maximum this class last set or saw on the cache; another one is the owner's. Guarded by this. */
+  private long known;
 
   private CaffeineGovernable(String name, Cache<?, ?> cache, long bytesPerEntry) {
     this.name = name;
@@ -70,7 +78,7 @@ public final class CaffeineGovernable implements ClearableCache {
     this.weighted = bounded && eviction.get().isWeighted();
     this.configured = bounded ? eviction.get().getMaximum() : Long.MAX_VALUE;
     this.current = configured;
-    this.minimum = Math.min(configured, weighted ? MIN_WEIGHT : MIN_ENTRIES);
+    this.known = configured;
     if (!bounded) {
       LOG.warn("memgov cache '{}': the adopted Caffeine cache is unbounded; it can only be cleared (at emergency), "
           + "not shrunk. Build it with maximumSize or maximumWeight to let it shrink and grow back.", name);
@@ -99,6 +107,31 @@ public final class CaffeineGovernable implements ClearableCache {
     return ((Cache<Object, Object>) c).policy().eviction().orElseThrow();
   }
 
+  /** The lowest maximum a cut sets: 1 KiB or 16 entries, or the configured maximum when that is lower. */
+  private long minimum() {
+    return Math.min(configured, weighted ? MIN_WEIGHT : MIN_ENTRIES);
+  }
+
+  /** Takes a maximum the owner set since this class last set or saw one as the configured budget. */
+  private synchronized void followOwner(Cache<?, ?> c) {
+    if (!bounded) {
+      return;
+    }
+    long max = eviction(c).getMaximum();
+    if (max != known) {
+      known = max;
+      configured = max;
+      current = max;
+    }
+  }
+
+  /** Sets the cache's maximum to {@code next} and notes it as this class's. */
+  private synchronized void setMaximum(Cache<?, ?> c, long next) {
+    eviction(c).setMaximum(next);
+    known = eviction(c).getMaximum();
+    current = next;
+  }
+
   @Override
   public String name() {
     return name;
@@ -115,7 +148,12 @@ public final class CaffeineGovernable implements ClearableCache {
     if (c == null) {
       return 0;
     }
-    return weighted ? eviction(c).weightedSize().orElse(0) : c.estimatedSize() * bytesPerEntry;
+    if (weighted) {
+      return eviction(c).weightedSize().orElse(0);
+    }
+    long entries = c.estimatedSize();
+    // saturates: a large bytesPerEntry times the entries would wrap to a negative footprint
+    return entries > Long.MAX_VALUE / bytesPerEntry ? Long.MAX_VALUE : entries * bytesPerEntry;
   }
 
   @Override
@@ -130,15 +168,19 @@ public final class CaffeineGovernable implements ClearableCache {
 
   @Override
   public long currentBudget() {
-    return current;
+    Cache<?, ?> c = cache.get();
+    // the maximum in force, also when the owner set it since the governor last looked
+    return bounded && c != null ? eviction(c).getMaximum() : current;
   }
 
   @Override
-  public ReclaimResult reclaim(ReclaimRequest request) {
+  public synchronized ReclaimResult reclaim(ReclaimRequest request) {
     Cache<?, ?> c = cache.get();
     if (c == null) {
       return ReclaimResult.nothing("the adopted cache was garbage-collected");
     }
+    followOwner(c);
+    long minimum = minimum();
     switch (request.level()) {
       case LIGHT: {
         long before = c.estimatedSize();
@@ -175,8 +217,7 @@ public final class CaffeineGovernable implements ClearableCache {
           return ReclaimResult.nothing("budget already at its floor for " + request.level().wireName());
         }
         long before = c.estimatedSize();
-        eviction(c).setMaximum(next);
-        current = next;
+        setMaximum(c, next);
         return ReclaimResult.done("budget " + budget + " -> " + next + " " + budgetUnit() + ", evicted "
             + Math.max(0, before - c.estimatedSize()) + " entries");
       }
@@ -189,8 +230,7 @@ public final class CaffeineGovernable implements ClearableCache {
           long budget = current;
           long next = Math.min(budget, Math.max(minimum, budget / 4));
           if (next < budget) {
-            eviction(c).setMaximum(next);
-            current = next;
+            setMaximum(c, next);
             budgetPart = ", budget " + budget + " -> " + next + " " + budgetUnit();
           }
         }
@@ -199,20 +239,24 @@ public final class CaffeineGovernable implements ClearableCache {
     }
   }
 
+  /** {@code a / b} rounded up, for {@code a >= 0, b > 0}; {@code a + b - 1} would overflow near Long.MAX_VALUE. */
   private static long ceilDiv(long a, long b) {
-    return (a + b - 1) / b;
+    return a / b + (a % b == 0 ? 0 : 1);
   }
 
   @Override
-  public RestoreResult restore(RestoreRequest request) {
+  public synchronized RestoreResult restore(RestoreRequest request) {
     Cache<?, ?> c = cache.get();
+    if (!bounded || c == null) {
+      return RestoreResult.complete();
+    }
+    followOwner(c);
     long budget = current;
-    if (!bounded || c == null || budget >= configured) {
+    if (budget >= configured) {
       return RestoreResult.complete();
     }
     long next = request.next(budget, configured);
-    eviction(c).setMaximum(next);
-    current = next;
+    setMaximum(c, next);
     return RestoreResult.step("budget " + budget + " -> " + next + " " + budgetUnit(), next >= configured);
   }
 
@@ -222,8 +266,13 @@ public final class CaffeineGovernable implements ClearableCache {
    * governor would run a restore step every settle window).
    */
   @Override
-  public boolean restorePending() {
-    return current < configured && cache.get() != null;
+  public synchronized boolean restorePending() {
+    Cache<?, ?> c = cache.get();
+    if (c == null) {
+      return false;
+    }
+    followOwner(c);
+    return current < configured;
   }
 
   @Override

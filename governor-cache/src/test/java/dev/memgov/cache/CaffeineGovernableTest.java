@@ -186,6 +186,66 @@ class CaffeineGovernableTest {
   }
 
   @Test
+  void aSizeBoundedCacheAskedForMoreBytesThanLongCanRoundUpIsStillCut() {
+    // Given a full size-bounded cache
+    Cache<Integer, String> cache = Caffeine.newBuilder().maximumSize(100).executor(Runnable::run).build();
+    for (int i = 0; i < 100; i++) {
+      cache.put(i, "v");
+    }
+    CaffeineGovernable g = CaffeineGovernable.adopt("sized", cache);
+    // When standard runs with the largest target a request can carry
+    ReclaimResult r = g.reclaim(new ReclaimRequest(CleanupLevel.STANDARD, Long.MAX_VALUE, Trigger.API));
+    // Then it is cut as far as standard allows (half of what it holds), as for any target above it
+    assertThat(r.action()).startsWith("budget 100 -> 50 entries");
+    assertThat(cache.policy().eviction().orElseThrow().getMaximum()).isEqualTo(50);
+  }
+
+  @Test
+  void theFootprintOfAnEntryCountedCacheDoesNotOverflow() {
+    // Given a cache estimated at a very large size per entry
+    Cache<Integer, String> cache = Caffeine.newBuilder().maximumSize(100).executor(Runnable::run).build();
+    for (int i = 0; i < 3; i++) {
+      cache.put(i, "v");
+    }
+    CaffeineGovernable g = CaffeineGovernable.adopt("big-entries", cache, Long.MAX_VALUE / 2);
+    // When its footprint is read, Then it saturates instead of wrapping to a negative figure
+    assertThat(g.footprintBytes()).isEqualTo(Long.MAX_VALUE);
+    assertThat(g.clear(CacheTier.L1).l1Bytes()).isEqualTo(Long.MAX_VALUE);
+  }
+
+  @Test
+  void aMaximumTheOwnerSetsBecomesTheConfiguredBudgetAndRestoreNeverUndoesIt() {
+    // Given a full size-bounded cache, adopted
+    Cache<Integer, String> cache = Caffeine.newBuilder().maximumSize(100).executor(Runnable::run).build();
+    for (int i = 0; i < 100; i++) {
+      cache.put(i, "v");
+    }
+    CaffeineGovernable g = CaffeineGovernable.adopt("owned", cache);
+    // When the owner lowers its maximum by hand
+    cache.policy().eviction().orElseThrow().setMaximum(40);
+    // Then the current budget is the maximum in force, and once the governor looks (restorePending,
+    // every tick) the configured one follows it and no restore is pending
+    assertThat(g.currentBudget()).isEqualTo(40);
+    assertThat(g.restorePending()).isFalse();
+    assertThat(g.configuredBudget()).isEqualTo(40);
+    // and after a cut, restore grows it back to the owner's maximum, not to the one at adoption
+    assertThat(g.reclaim(new ReclaimRequest(CleanupLevel.STANDARD, 0, Trigger.API)).action())
+        .startsWith("budget 40 -> 20 entries");
+    for (int i = 0; i < 10 && g.restorePending(); i++) {
+      g.restore(new RestoreRequest(50));
+    }
+    assertThat(cache.policy().eviction().orElseThrow().getMaximum()).isEqualTo(40);
+    assertThat(g.currentBudget()).isEqualTo(40);
+    // and a maximum the owner raises while cut is the new configured one, not cut back at once
+    g.reclaim(new ReclaimRequest(CleanupLevel.STANDARD, 0, Trigger.API));
+    cache.policy().eviction().orElseThrow().setMaximum(200);
+    assertThat(g.restorePending()).isFalse();
+    assertThat(g.configuredBudget()).isEqualTo(200);
+    assertThat(g.currentBudget()).isEqualTo(200);
+    assertThat(cache.policy().eviction().orElseThrow().getMaximum()).isEqualTo(200);
+  }
+
+  @Test
   void badArgumentsAreRejected() {
     assertThatThrownBy(() -> CaffeineGovernable.adopt(" ", Caffeine.newBuilder().build()))
         .hasMessage("name must not be blank, but was ' '");
