@@ -390,19 +390,29 @@ public final class TenantApp implements AutoCloseable {
         + TimeUnit.NANOSECONDS.toMillis(r.durationNanos()) + " ms";
   }
 
+  private static void closeQuietly(AutoCloseable c) {
+    try {
+      c.close();
+    } catch (Exception e) {
+      System.err.println("memgov demo: while stopping: " + e);
+    }
+  }
+
   /** Stops the workload, then closes everything in reverse order of start. Idempotent. */
   @Override
   public synchronized void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    while (!closeables.isEmpty()) {
-      AutoCloseable c = closeables.pop();
-      try {
-        c.close();
-      } catch (Exception e) {
-        System.err.println("memgov demo: while stopping: " + e);
+    // the workload and the spikes first (closing them again below does nothing): no request runs
+    // while the API, the governor, the cache and the pool close
+    for (AutoCloseable c : new AutoCloseable[] {workload, spikes}) {
+      if (c != null) {
+        closeQuietly(c);
       }
+    }
+    while (!closeables.isEmpty()) {
+      closeQuietly(closeables.pop());
     }
     if (started) {
       status.finish();
