@@ -65,9 +65,11 @@ public final class CaffeineGovernable implements ClearableCache {
   private final boolean weighted;
   private final long bytesPerEntry;
   private volatile long configured;
+  /**
+   * The maximum this class last set or saw on the cache (Long.MAX_VALUE when unbounded); another
+   * one found there is the owner's. Written under this.
+   */
   private volatile long current;
-  /** The maximum this class last set or saw on the cache; another one is the owner's. Guarded by this. */
-  private long known;
 
   private CaffeineGovernable(String name, Cache<?, ?> cache, long bytesPerEntry) {
     this.name = name;
@@ -78,7 +80,6 @@ public final class CaffeineGovernable implements ClearableCache {
     this.weighted = bounded && eviction.get().isWeighted();
     this.configured = bounded ? eviction.get().getMaximum() : Long.MAX_VALUE;
     this.current = configured;
-    this.known = configured;
     if (!bounded) {
       LOG.warn("memgov cache '{}': the adopted Caffeine cache is unbounded; it can only be cleared (at emergency), "
           + "not shrunk. Build it with maximumSize or maximumWeight to let it shrink and grow back.", name);
@@ -118,8 +119,7 @@ public final class CaffeineGovernable implements ClearableCache {
       return;
     }
     long max = eviction(c).getMaximum();
-    if (max != known) {
-      known = max;
+    if (max != current) {
       configured = max;
       current = max;
     }
@@ -128,8 +128,7 @@ public final class CaffeineGovernable implements ClearableCache {
   /** Sets the cache's maximum to {@code next} and notes it as this class's. */
   private synchronized void setMaximum(Cache<?, ?> c, long next) {
     eviction(c).setMaximum(next);
-    known = eviction(c).getMaximum();
-    current = next;
+    current = eviction(c).getMaximum();
   }
 
   @Override

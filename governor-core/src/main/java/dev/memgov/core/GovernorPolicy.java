@@ -179,15 +179,20 @@ public final class GovernorPolicy {
 
   /** The threshold of a level as a fraction (0.70 for the default WARNING); 0 for NORMAL. */
   public double threshold(PressureLevel level) {
+    return percent(level) / 100.0;
+  }
+
+  /** A level's threshold in whole percent; 0 for NORMAL. */
+  private int percent(PressureLevel level) {
     switch (level) {
       case WARNING:
-        return warningPercent / 100.0;
+        return warningPercent;
       case CRITICAL:
-        return criticalPercent / 100.0;
+        return criticalPercent;
       case EMERGENCY:
-        return emergencyPercent / 100.0;
+        return emergencyPercent;
       default:
-        return 0.0;
+        return 0;
     }
   }
 
@@ -197,12 +202,7 @@ public final class GovernorPolicy {
    * A level is kept while its figure stays at or above it; 0 for NORMAL.
    */
   public double lowerEdge(PressureLevel level) {
-    if (level == PressureLevel.NORMAL) {
-      return 0.0;
-    }
-    int percent = level == PressureLevel.WARNING ? warningPercent
-        : level == PressureLevel.CRITICAL ? criticalPercent : emergencyPercent;
-    return (percent - hysteresisPoints) / 100.0;
+    return level == PressureLevel.NORMAL ? 0.0 : (percent(level) - hysteresisPoints) / 100.0;
   }
 
   /** Hysteresis as a fraction (0.05 by default). */
